@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { BotsModule } from './bots/index.js';
+import { Clock, ClockModule } from './clock/index.js';
+import { AppConfig, ConfigModule } from './config/index.js';
+import { DatabaseModule } from './database/index.js';
+import { EvaluatorModule } from './evaluator/index.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { NotifierModule } from './notifier/index.js';
+import { RegistryModule } from './registry/index.js';
+import { TriggersModule } from './triggers/index.js';
+
+export interface AppOptions {
+  config: AppConfig;
+  /** Replaces the configured clock: tests and backtests move time by hand. */
+  clock?: Clock;
+}
+
+/** Composes the capabilities; it has no providers of its own. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        LoggingModule,
+        ClockModule.forRoot(options.clock),
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        HealthModule,
+        RegistryModule,
+        TriggersModule,
+        BotsModule,
+        EvaluatorModule,
+        NotifierModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RegistryModule } from '../registry/index.js';
+import { TradingModule } from '../trading/index.js';
+import { BotEntity } from './bot.entity.js';
+import { BotsController } from './bots.controller.js';
+import { BotsService } from './bots.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([BotEntity]), RegistryModule, TradingModule],
+  controllers: [BotsController],
+  providers: [BotsService],
+  exports: [BotsService],
+})
+export class BotsModule {}

@@ -1,0 +1,100 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { Clock } from '../clock/index.js';
+import { NotFoundError, ValidationFailed } from '../common/domain-error.js';
+import { DEFAULT_PAPER_ACCOUNT_ID } from '../exchange/index.js';
+import { crossFieldProblems, normalizeCondition, RegistryService, type ConditionDefinition } from '../registry/index.js';
+import { BotEntity, type BotStatus } from './bot.entity.js';
+import { toBotView, type BotConditionRow, type BotView } from './bot.view.js';
+import type { CreateBotDto } from './dto/create-bot.dto.js';
+
+export const DEFAULT_ACCOUNT_ID = '00000000-0000-4000-8000-000000000001';
+
+@Injectable()
+export class BotsService {
+  private readonly logger = new Logger(BotsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly registry: RegistryService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates the bot, registers its conditions (shared with any bot asking the same) and subscribes it, in one transaction. */
+  async create(dto: CreateBotDto): Promise<BotView> {
+    const definitions = this.definitionsOf(dto);
+    const botId = await this.db.transaction(async (manager) => {
+      const bot = manager.create(BotEntity, {
+        accountId: DEFAULT_ACCOUNT_ID,
+        exchangeAccountId: dto.exchangeAccountId ?? DEFAULT_PAPER_ACCOUNT_ID,
+        name: dto.name,
+        type: dto.type,
+        exchange: dto.exchange,
+        symbol: dto.symbol.toUpperCase(),
+        status: dto.start === false ? 'stopped' : 'running',
+        settings: { ...dto[dto.type] },
+      });
+      await manager.insert(BotEntity, bot);
+      const registered = await this.registry.register(manager, definitions, this.clock.now());
+      await this.registry.subscribe(manager, bot.id, registered.map((c) => ({ conditionId: c.id, role: 'entry' as const })));
+      this.logger.log({ botId: bot.id, type: bot.type, conditions: registered.map((c) => c.key) }, 'bot created');
+      return bot.id;
+    });
+    return this.get(botId);
+  }
+
+  async list(): Promise<BotView[]> {
+    const bots = await this.db.getRepository(BotEntity).find({ where: { deletedAt: IsNull() }, order: { createdAt: 'ASC' } });
+    const conditions = await this.conditionsOf(this.db.manager, bots.map((b) => b.id));
+    return bots.map((bot) => toBotView(bot, conditions.get(bot.id) ?? []));
+  }
+
+  async get(id: string): Promise<BotView> {
+    const bot = await this.find(id);
+    const conditions = await this.conditionsOf(this.db.manager, [id]);
+    return toBotView(bot, conditions.get(id) ?? []);
+  }
+
+  async setStatus(id: string, status: BotStatus): Promise<BotView> {
+    await this.find(id);
+    await this.db.getRepository(BotEntity).update(id, { status });
+    this.logger.log({ botId: id, status }, `bot ${status === 'running' ? 'started' : 'stopped'}`);
+    return this.get(id);
+  }
+
+  /** Deleting stops the bot and drops its subscriptions; its deals and orders stay on record. */
+  async delete(id: string): Promise<void> {
+    await this.find(id);
+    await this.db.transaction(async (manager) => {
+      await manager.update(BotEntity, id, { status: 'stopped', deletedAt: new Date() });
+      await this.registry.unsubscribeAll(manager, id);
+    });
+    this.logger.log({ botId: id }, 'bot deleted');
+  }
+
+  async find(id: string): Promise<BotEntity> {
+    const bot = await this.db.getRepository(BotEntity).findOne({ where: { id, deletedAt: IsNull() } });
+    if (!bot) throw new NotFoundError('bot', id);
+    return bot;
+  }
+
+  private definitionsOf(dto: CreateBotDto): ConditionDefinition[] {
+    const market = { exchange: dto.exchange, symbol: dto.symbol };
+    const definitions = dto.conditions.map((condition, i) => normalizeCondition(condition, market, `conditions.${i}`));
+    const problems = definitions.flatMap((definition, i) => crossFieldProblems(definition, `conditions.${i}`));
+    if (problems.length > 0) throw new ValidationFailed(problems);
+    return definitions;
+  }
+
+  private async conditionsOf(manager: EntityManager, botIds: string[]): Promise<Map<string, BotConditionRow[]>> {
+    const rows: (BotConditionRow & { bot_id: string })[] = await manager.query(
+      `SELECT s.bot_id, c.id, c.key, s.role, c.definition, s.last_triggered_at
+       FROM subscriptions s JOIN conditions c ON c.id = s.condition_id WHERE s.bot_id = ANY($1::uuid[]) ORDER BY s.created_at, c.key`,
+      [botIds],
+    );
+    const byBot = new Map<string, BotConditionRow[]>();
+    for (const row of rows) byBot.set(row.bot_id, [...(byBot.get(row.bot_id) ?? []), row]);
+    return byBot;
+  }
+}

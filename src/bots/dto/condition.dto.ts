@@ -1,0 +1,50 @@
+import {
+  IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateBy, isNumber, isObject, type ValidationArguments,
+} from 'class-validator';
+import { TIMEFRAMES } from '../../market-data/index.js';
+import { INDICATOR_NAMES, OPERATORS } from '../../registry/index.js';
+
+const isFiniteNumber = (value: unknown) => isNumber(value, { allowNaN: false, allowInfinity: false });
+
+/** Parameters are numbers keyed by name; the registry checks names and ranges per indicator. */
+function AreNumericParams() {
+  return ValidateBy({
+    name: 'areNumericParams',
+    validator: {
+      validate: (value: unknown) => isObject(value) && Object.keys(value).length <= 10 && Object.values(value).every(isFiniteNumber),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be an object of at most 10 finite numbers, e.g. {"period": 14}`,
+    },
+  });
+}
+
+/** The right-hand side: a finite number, or an indicator on the same series. */
+function IsNumberOrIndicator() {
+  return ValidateBy({
+    name: 'isNumberOrIndicator',
+    validator: {
+      validate: (value: unknown) => isFiniteNumber(value) || (isObject(value) && typeof (value as { indicator?: unknown }).indicator === 'string'),
+      defaultMessage: () => 'value must be a finite number or an indicator like {"indicator": "ema", "params": {"period": 21}}',
+    },
+  });
+}
+
+export class ConditionDto {
+  @IsIn(TIMEFRAMES)
+  timeframe: string;
+
+  @IsIn(INDICATOR_NAMES)
+  indicator: string;
+
+  @IsOptional() @IsObject() @AreNumericParams()
+  params?: Record<string, number>;
+
+  @IsOptional() @IsString() @MaxLength(20)
+  output?: string;
+
+  @IsIn(OPERATORS)
+  operator: string;
+
+  /** Checked in depth (indicator, params, output, no other field) by the registry, which names the failing field. */
+  @IsNumberOrIndicator()
+  value: number | { indicator: string; params?: Record<string, unknown>; output?: string };
+}

@@ -1,0 +1,40 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from './domain-error.js';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  fields?: { field: string; message: string }[];
+}
+
+/** The one place errors become HTTP answers: domain errors by code, framework errors as they are, the rest as a bare 500. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error in request');
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      const fields = exception.details?.fields as ErrorBody['fields'];
+      return { statusCode: exception.httpStatus, error: exception.code, message: exception.message, ...(fields && { fields }) };
+    }
+    if (exception instanceof HttpException) return this.fromHttpException(exception);
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'INTERNAL_ERROR', message: 'Internal server error' };
+  }
+
+  private fromHttpException(exception: HttpException): ErrorBody {
+    const status = exception.getStatus();
+    const answer = exception.getResponse();
+    const message = typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message ?? exception.message);
+    // Body-parser errors (bad JSON, too large) arrive as HttpExceptions with a status but no code of ours.
+    return { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message };
+  }
+}

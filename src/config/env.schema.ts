@@ -1,0 +1,79 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every environment variable the app reads, with its default. Validated once at start-up. */
+export class EnvSchema {
+  @Transform(toNumber) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** Where the embedded PostgreSQL keeps its data when DATABASE_URL is not set. */
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @Transform(toNumber) @IsInt() @Min(1024) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsString() @Matches(/^[\w:.-]+$/, { message: 'may hold letters, digits and _ : . - only' })
+  REDIS_KEY_PREFIX = 'tbo';
+
+  @IsIn(['simulated', 'csv', 'ccxt'])
+  MARKET_DATA_SOURCE: 'simulated' | 'csv' | 'ccxt' = 'simulated';
+
+  @ValidateIf((env: EnvSchema) => env.MARKET_DATA_SOURCE === 'csv')
+  @IsString({ message: 'is required when MARKET_DATA_SOURCE=csv: SYMBOL@TIMEFRAME=path entries, comma-separated' })
+  MARKET_DATA_CSV?: string;
+
+  @Transform(toNumber) @IsInt()
+  MARKET_DATA_SEED = 42;
+
+  /** Simulated seconds per real second in csv/simulated mode. */
+  @Transform(toNumber) @IsNumber() @IsPositive()
+  REPLAY_SPEED = 1;
+
+  @Matches(/^(off|\S+ \S+ \S+ \S+ \S+ \S+)$/, { message: 'must be a six-field cron expression with seconds, e.g. "*/10 * * * * *", or "off"' })
+  EVALUATOR_CRON = '*/10 * * * * *';
+
+  /** Candles of history fetched to warm up indicators when a series starts. */
+  @Transform(toNumber) @IsInt() @Min(50) @Max(5000)
+  EVALUATOR_WARMUP_CANDLES = 500;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  ADMIN_TOKEN?: string;
+
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(0.1)
+  PAPER_FEE_RATE = 0.001;
+
+  @Matches(/^([A-Z0-9]+=\d+(\.\d+)?)(,[A-Z0-9]+=\d+(\.\d+)?)*$/, { message: 'must look like "USDT=10000,BTC=0.5"' })
+  PAPER_BALANCES = 'USDT=10000';
+
+  /** A pending bus message idle this long is taken over by another consumer. */
+  @Transform(toNumber) @IsInt() @Min(10)
+  BUS_CLAIM_IDLE_MS = 30_000;
+
+  /** After this many failed deliveries a message goes to the dead-letter stream. */
+  @Transform(toNumber) @IsInt() @Min(1)
+  BUS_MAX_DELIVERIES = 5;
+
+  /** How often the outbox relay looks for unpublished triggers (it also runs after every evaluation). */
+  @Transform(toNumber) @IsInt() @Min(10)
+  RELAY_INTERVAL_MS = 1000;
+
+  @Transform(toNumber) @IsInt() @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** `pretty` for a person at a terminal; `json` for machines (default when not a terminal or NODE_ENV=production). */
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT: 'json' | 'pretty' = process.stdout.isTTY && process.env.NODE_ENV !== 'production' ? 'pretty' : 'json';
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}

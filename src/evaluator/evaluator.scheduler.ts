@@ -1,0 +1,42 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { AppConfig } from '../config/index.js';
+import { EvaluationService } from './evaluation.service.js';
+
+const JOB = 'evaluator';
+
+/** Thin cron wrapper: runs a tick on EVALUATOR_CRON, never two at once, and stops cleanly on shutdown. */
+@Injectable()
+export class EvaluatorScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(EvaluatorScheduler.name);
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly schedule: SchedulerRegistry,
+    private readonly evaluation: EvaluationService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const job = CronJob.from({ cronTime: this.config.env.EVALUATOR_CRON, onTick: () => this.runOnce(), start: true, utcOffset: 0 });
+    this.schedule.addCronJob(JOB, job);
+    this.logger.log(`evaluator scheduled on "${this.config.env.EVALUATOR_CRON}"`);
+  }
+
+  /** Runs one tick unless one is still running (a slow tick is not stacked on). */
+  runOnce(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.evaluation
+      .tick()
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'evaluator tick failed; it is retried on the next tick'))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.schedule.doesExist('cron', JOB)) await this.schedule.getCronJob(JOB).stop();
+    await this.running;
+  }
+}

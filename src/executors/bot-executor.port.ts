@@ -1,0 +1,57 @@
+import type { EntityManager } from 'typeorm';
+import type { TriggerFiredV1 } from '../event-bus/index.js';
+import type { SubscriptionRole } from '../registry/index.js';
+
+/** What an executor needs to know of a bot (the bots module's entity satisfies it). */
+export interface BotSnapshot {
+  id: string;
+  accountId: string;
+  exchangeAccountId: string;
+  name: string;
+  type: string;
+  exchange: string;
+  symbol: string;
+  settings: Record<string, any>;
+}
+
+export interface TriggerContext {
+  /** The transaction that also records the delivery: everything the executor writes commits with it, or not at all. */
+  manager: EntityManager;
+  bot: BotSnapshot;
+  trigger: TriggerFiredV1;
+  role: SubscriptionRole;
+}
+
+export interface ExecutionResult {
+  outcome: 'executed' | 'skipped' | 'refused';
+  reason?: string;
+  /** Orders recorded as pending in the transaction, to send once it has committed. */
+  orderIds: string[];
+}
+
+/** One bot type's behaviour. Adding a bot type adds an executor to the registry's list, and nothing else. */
+export abstract class BotExecutor {
+  abstract readonly type: string;
+  abstract onTrigger(context: TriggerContext): Promise<ExecutionResult>;
+}
+
+export class UnknownBotTypeError extends Error {}
+
+/** The executors by bot type; the notifier routes through it without knowing any type. */
+export class ExecutorRegistry {
+  private readonly byType: Map<string, BotExecutor>;
+
+  constructor(executors: BotExecutor[]) {
+    this.byType = new Map(executors.map((executor) => [executor.type, executor]));
+  }
+
+  get types(): string[] {
+    return [...this.byType.keys()];
+  }
+
+  forType(type: string): BotExecutor {
+    const executor = this.byType.get(type);
+    if (!executor) throw new UnknownBotTypeError(`no executor for bot type "${type}"`);
+    return executor;
+  }
+}

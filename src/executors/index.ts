@@ -1,0 +1,3 @@
+export { ExecutorsModule } from './executors.module.js';
+export { BotExecutor, ExecutorRegistry, UnknownBotTypeError, type BotSnapshot, type ExecutionResult, type TriggerContext } from './bot-executor.port.js';
+export { DcaSettingsDto } from './dca/dca-settings.dto.js';

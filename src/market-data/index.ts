@@ -1,0 +1,3 @@
+export { MarketDataModule } from './market-data.module.js';
+export { MarketDataSource } from './market-data.port.js';
+export * from './candle.js';

@@ -1,0 +1,2 @@
+export { NotifierModule } from './notifier.module.js';
+export { TriggerRouter } from './trigger-router.js';

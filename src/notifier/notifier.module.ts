@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { BotsModule } from '../bots/index.js';
+import { EventBusModule } from '../event-bus/index.js';
+import { ExecutorsModule } from '../executors/index.js';
+import { RegistryModule } from '../registry/index.js';
+import { TradingModule } from '../trading/index.js';
+import { NotifierConsumer } from './notifier.consumer.js';
+import { TriggerRouter } from './trigger-router.js';
+
+@Module({
+  imports: [EventBusModule, BotsModule, ExecutorsModule, RegistryModule, TradingModule],
+  providers: [TriggerRouter, NotifierConsumer],
+  exports: [TriggerRouter],
+})
+export class NotifierModule {}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConditionEntity } from './condition.entity.js';
+import { ConditionsController } from './conditions.controller.js';
+import { RegistryService } from './registry.service.js';
+import { SubscriptionEntity } from './subscription.entity.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ConditionEntity, SubscriptionEntity])],
+  controllers: [ConditionsController],
+  providers: [RegistryService],
+  exports: [RegistryService],
+})
+export class RegistryModule {}

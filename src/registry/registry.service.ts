@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { timeframeMs, type Timeframe } from '../market-data/candle.js';
+import { canonicalKey } from './canonical-key.js';
+import { ConditionEntity } from './condition.entity.js';
+import type { ConditionDefinition } from './indicator-catalog.js';
+import type { SubscriptionRole } from './subscription.entity.js';
+
+export interface RegisteredCondition {
+  id: string;
+  key: string;
+}
+
+/** The shared registry: one row per distinct condition, and which bots subscribe to it. */
+@Injectable()
+export class RegistryService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Returns the registry row of each definition, creating the ones not seen before (in input order). */
+  async register(manager: EntityManager, definitions: ConditionDefinition[], marketTime: number): Promise<RegisteredCondition[]> {
+    const byKey = new Map(definitions.map((definition) => [canonicalKey(definition), definition]));
+    if (byKey.size === 0) return [];
+    const rows = [...byKey.entries()];
+    const values = rows.map((_, i) => `($${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}, $${i * 5 + 6}::jsonb, $1)`);
+    const params = [new Date(marketTime), ...rows.flatMap(([key, d]) => [key, d.exchange, d.symbol, d.timeframe, JSON.stringify(d)])];
+    // The no-op update makes RETURNING include rows that already existed.
+    const registered: RegisteredCondition[] = await manager.query(
+      `INSERT INTO conditions (key, exchange, symbol, timeframe, definition, registered_at) VALUES ${values.join(', ')}
+       ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING id, key`,
+      params,
+    );
+    const idByKey = new Map(registered.map((row) => [row.key, row.id]));
+    return definitions.map((definition) => {
+      const key = canonicalKey(definition);
+      return { id: idByKey.get(key)!, key };
+    });
+  }
+
+  async subscribe(manager: EntityManager, botId: string, subscriptions: { conditionId: string; role: SubscriptionRole }[]): Promise<void> {
+    if (subscriptions.length === 0) return;
+    await manager.query(
+      `INSERT INTO subscriptions (bot_id, condition_id, role)
+       SELECT $1, unnest($2::uuid[]), unnest($3::text[]) ON CONFLICT DO NOTHING`,
+      [botId, subscriptions.map((s) => s.conditionId), subscriptions.map((s) => s.role)],
+    );
+  }
+
+  /** A condition left with no subscriber is no longer evaluated (the evaluator reads only subscribed ones). */
+  async unsubscribeAll(manager: EntityManager, botId: string): Promise<void> {
+    await manager.query(`DELETE FROM subscriptions WHERE bot_id = $1`, [botId]);
+  }
+
+  async markTriggered(manager: EntityManager, conditionId: string, botIds: string[], at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE subscriptions SET last_triggered_at = $3 WHERE condition_id = $1 AND bot_id = ANY($2::uuid[])
+         AND (last_triggered_at IS NULL OR last_triggered_at < $3)`,
+      [conditionId, botIds, at],
+    );
+  }
+
+  /** Every condition that at least one bot subscribes to: the evaluator's work list. */
+  async subscribedConditions(): Promise<ConditionEntity[]> {
+    return this.db
+      .getRepository(ConditionEntity)
+      .createQueryBuilder('c')
+      .where('EXISTS (SELECT 1 FROM subscriptions s WHERE s.condition_id = c.id)')
+      .orderBy('c.id')
+      .getMany();
+  }
+
+  /**
+   * Whether each condition held at `asOf`: its newest evaluation on a candle closed by then.
+   * Reading history rather than the latest state keeps the answer right when a trigger is handled late.
+   */
+  async heldAt(conditions: { id: string; timeframe: string }[], asOf: number): Promise<Map<string, boolean>> {
+    if (conditions.length === 0) return new Map();
+    const latestOpen = conditions.map((c) => new Date(asOf - timeframeMs(c.timeframe as Timeframe)));
+    const rows: { id: string; state: boolean }[] = await this.db.query(
+      `SELECT q.id, ev.state FROM unnest($1::uuid[], $2::timestamptz[]) AS q(id, latest_open)
+       JOIN LATERAL (SELECT state FROM condition_evaluations e WHERE e.condition_id = q.id AND e.candle_open_time <= q.latest_open
+                     ORDER BY e.candle_open_time DESC LIMIT 1) ev ON true`,
+      [conditions.map((c) => c.id), latestOpen],
+    );
+    return new Map(rows.map((row) => [row.id, row.state]));
+  }
+}

@@ -1,0 +1,74 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { numeric } from '../common/numeric.transformer.js';
+
+export type OrderStatus = 'pending' | 'open' | 'partially_filled' | 'filled' | 'canceled' | 'rejected';
+
+/** An order as the app knows it: recorded `pending` before it is sent, so a crash can never forget it. */
+@Entity('orders')
+export class OrderEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'client_order_id', type: 'text', unique: true })
+  clientOrderId: string;
+
+  @Column({ name: 'exchange_account_id', type: 'uuid' })
+  exchangeAccountId: string;
+
+  @Column({ name: 'bot_id', type: 'uuid', nullable: true })
+  botId: string | null;
+
+  @Column({ name: 'deal_id', type: 'uuid', nullable: true })
+  dealId: string | null;
+
+  @Column({ name: 'trigger_id', type: 'uuid', nullable: true })
+  triggerId: string | null;
+
+  @Column({ type: 'text' })
+  symbol: string;
+
+  @Column({ type: 'text' })
+  side: 'buy' | 'sell';
+
+  @Column({ type: 'text' })
+  type: 'market' | 'limit';
+
+  @Column({ type: 'numeric', nullable: true, transformer: numeric })
+  price: number | null;
+
+  @Column({ type: 'numeric', nullable: true, transformer: numeric })
+  amount: number | null;
+
+  @Column({ name: 'quote_amount', type: 'numeric', nullable: true, transformer: numeric })
+  quoteAmount: number | null;
+
+  @Column({ type: 'text' })
+  status: OrderStatus;
+
+  @Column({ type: 'numeric', transformer: numeric, default: 0 })
+  filled: number;
+
+  @Column({ type: 'numeric', nullable: true, transformer: numeric })
+  average: number | null;
+
+  @Column({ type: 'numeric', transformer: numeric, default: 0 })
+  fee: number;
+
+  @Column({ name: 'fee_currency', type: 'text', nullable: true })
+  feeCurrency: string | null;
+
+  @Column({ name: 'exchange_order_id', type: 'text', nullable: true })
+  exchangeOrderId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @Column({ name: 'decided_at', type: 'timestamptz' })
+  decidedAt: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

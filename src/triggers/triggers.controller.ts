@@ -1,0 +1,67 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IsOptional, IsUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { PageQuery, toPage, type Page } from '../common/pagination.js';
+
+export class TriggersQuery extends PageQuery {
+  @IsOptional() @IsUUID()
+  conditionId?: string;
+
+  @IsOptional() @IsUUID()
+  botId?: string;
+}
+
+export interface TriggerView {
+  id: string;
+  conditionId: string;
+  conditionKey: string;
+  candleOpenTime: string;
+  candleCloseTime: string;
+  value: number | null;
+  values: Record<string, number | null>;
+  publishedAt: string | null;
+  handledAt: string | null;
+  /** With `botId`: what the trigger did for that bot (`executed`, `skipped`, `refused`) and why. */
+  delivery?: { outcome: string; reason: string | null } | null;
+}
+
+/** Triggers with their provenance, oldest first; with `botId`, those of the bot's conditions and what each did for it. */
+@Controller('triggers')
+export class TriggersController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @Get()
+  async list(@Query() query: TriggersQuery): Promise<Page<TriggerView>> {
+    const params: unknown[] = [query.limit + 1, query.cursor ?? '0', query.botId ?? null, query.conditionId ?? null];
+    const rows: Record<string, any>[] = await this.db.query(
+      `SELECT t.id, t.seq, t.condition_id, c.key, t.candle_open_time, t.candle_close_time, t."values", t.published_at, t.handled_at,
+              d.outcome, d.reason
+       FROM triggers t JOIN conditions c ON c.id = t.condition_id
+       LEFT JOIN deliveries d ON d.trigger_id = t.id AND d.bot_id = $3
+       WHERE t.seq > $2::bigint
+         AND ($4::uuid IS NULL OR t.condition_id = $4)
+         AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.bot_id = $3 AND s.condition_id = t.condition_id)
+                               OR d.bot_id IS NOT NULL)
+       ORDER BY t.seq LIMIT $1`,
+      params,
+    );
+    const page = toPage(rows, query.limit, (row) => String(row.seq));
+    return { items: page.items.map((row) => toView(row, query.botId !== undefined)), nextCursor: page.nextCursor };
+  }
+}
+
+function toView(row: Record<string, any>, withDelivery: boolean): TriggerView {
+  return {
+    id: row.id,
+    conditionId: row.condition_id,
+    conditionKey: row.key,
+    candleOpenTime: row.candle_open_time.toISOString(),
+    candleCloseTime: row.candle_close_time.toISOString(),
+    value: row.values.lhs ?? null,
+    values: row.values,
+    publishedAt: row.published_at?.toISOString() ?? null,
+    handledAt: row.handled_at?.toISOString() ?? null,
+    ...(withDelivery && { delivery: row.outcome ? { outcome: row.outcome, reason: row.reason } : null }),
+  };
+}

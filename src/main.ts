@@ -22,16 +22,33 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config }), { bufferLogs: true, bodyParser: false });
   configureApp(app);
-  forceExitAfterShutdownTimeout(config.env.SHUTDOWN_TIMEOUT_MS);
+  exitCleanlyOnSignals(app, config.env.SHUTDOWN_TIMEOUT_MS);
   await app.listen(config.env.PORT);
   app.get(Logger).log(`listening on port ${config.env.PORT}`, 'Bootstrap');
 }
 
-/** SIGTERM lets in-flight work finish; past the bound, the process exits anyway, leaving unfinished work pending for the next start. */
-function forceExitAfterShutdownTimeout(timeoutMs: number): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(0), timeoutMs).unref());
-  }
+/**
+ * SIGTERM/SIGINT stop the cron and the consumers and let in-flight work finish (the modules' shutdown hooks),
+ * then exit 0. Past the bound the process exits anyway: unfinished work stays pending for the next start.
+ */
+function exitCleanlyOnSignals(app: NestExpressApplication, timeoutMs: number): void {
+  const logger = app.get(Logger);
+  const shutdown = (signal: string) => {
+    logger.log(`${signal} received: finishing in-flight work (at most ${timeoutMs} ms)`, 'Bootstrap');
+    setTimeout(() => {
+      logger.warn('shutdown took too long; exiting with work left pending for the next start', 'Bootstrap');
+      process.exit(0);
+    }, timeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown', 'Bootstrap');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 void bootstrap();

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { PageQuery, type Page } from '../common/pagination.js';
+import { UuidPageQuery, type Page } from '../common/pagination.js';
 import { uuidParam } from '../common/uuid.pipe.js';
 import { OrdersService, type OrderView } from '../trading/index.js';
 import type { BotView } from './bot.view.js';
@@ -47,7 +47,7 @@ export class BotsController {
   }
 
   @Get(':id/orders')
-  async listOrders(@Param('id', uuidParam()) id: string, @Query() query: PageQuery): Promise<Page<OrderView>> {
+  async listOrders(@Param('id', uuidParam()) id: string, @Query() query: UuidPageQuery): Promise<Page<OrderView>> {
     await this.bots.find(id);
     return this.orders.listForBot(id, query.limit, query.cursor);
   }

@@ -34,7 +34,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const status = exception.getStatus();
     const answer = exception.getResponse();
     const message = typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message ?? exception.message);
-    // Body-parser errors (bad JSON, too large) arrive as HttpExceptions with a status but no code of ours.
-    return { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message };
+    // Body-parser errors (bad JSON, refused keys) arrive as HttpExceptions with a status but no field: the body is at fault.
+    const fields = status === HttpStatus.BAD_REQUEST ? [{ field: 'body', message }] : undefined;
+    return { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message, ...(fields && { fields }) };
   }
 }

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** `?limit=&cursor=` on list routes; lists answer `{ items, nextCursor }`. */
 export class PageQuery {
@@ -8,6 +8,18 @@ export class PageQuery {
 
   @IsOptional() @IsString() @MaxLength(200)
   cursor?: string;
+}
+
+/** Lists ordered by a UUID key: the cursor is the last item's id. */
+export class UuidPageQuery extends PageQuery {
+  @IsOptional() @IsUUID(undefined, { message: 'cursor must be the nextCursor of a previous page' })
+  declare cursor?: string;
+}
+
+/** Lists ordered by a sequence number: the cursor is the last item's number. */
+export class SeqPageQuery extends PageQuery {
+  @IsOptional() @Matches(/^\d{1,18}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  declare cursor?: string;
 }
 
 export interface Page<T> {

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { validateCronExpression } from 'cron';
 import { flattenValidationErrors } from '../common/validation.js';
 import { EnvSchema } from './env.schema.js';
 
@@ -21,8 +22,12 @@ export class AppConfig {
     );
     const env = plainToInstance(EnvSchema, picked);
     const errors = validateSync(env, { forbidUnknownValues: false });
-    if (errors.length > 0) {
-      throw new ConfigError(flattenValidationErrors(errors).map((e) => `${e.field}: ${e.message} (got ${JSON.stringify(source[e.field])})`));
+    const problems = flattenValidationErrors(errors).map((e) => `${e.field}: ${e.message} (got ${JSON.stringify(source[e.field])})`);
+    if (env.EVALUATOR_CRON !== 'off' && !validateCronExpression(env.EVALUATOR_CRON).valid) {
+      problems.push(`EVALUATOR_CRON: not a valid cron expression (got ${JSON.stringify(env.EVALUATOR_CRON)})`);
+    }
+    if (problems.length > 0) {
+      throw new ConfigError(problems);
     }
     return new AppConfig(env);
   }

@@ -19,6 +19,10 @@ export class EvaluatorScheduler implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
+    if (this.config.env.EVALUATOR_CRON === 'off') {
+      this.logger.log('evaluator cron is off (EVALUATOR_CRON=off): ticks run only when asked');
+      return;
+    }
     const job = CronJob.from({ cronTime: this.config.env.EVALUATOR_CRON, onTick: () => this.runOnce(), start: true, utcOffset: 0 });
     this.schedule.addCronJob(JOB, job);
     this.logger.log(`evaluator scheduled on "${this.config.env.EVALUATOR_CRON}"`);

@@ -51,7 +51,7 @@ function normalizeIndicator(
   field: string,
   errors: FieldError[],
 ): IndicatorRef | undefined {
-  const spec = INDICATORS[input.indicator as IndicatorName];
+  const spec = Object.hasOwn(INDICATORS, input.indicator) ? INDICATORS[input.indicator as IndicatorName] : undefined;
   if (!spec) {
     errors.push({ field: `${field}.indicator`, message: `must be one of ${Object.keys(INDICATORS).join(', ')}` });
     return undefined;
@@ -74,7 +74,7 @@ function normalizeParams(
   errors: FieldError[],
 ): Record<string, number> {
   for (const name of Object.keys(given)) {
-    if (!(name in specs)) {
+    if (!Object.hasOwn(specs, name)) {
       const known = Object.keys(specs);
       errors.push({ field: `${field}.${name}`, message: known.length ? `unknown parameter: expected ${known.join(', ')}` : 'this indicator takes no parameters' });
     }

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/domain-error.js';
-import { PageQuery, toPage, type Page } from '../common/pagination.js';
+import { UuidPageQuery, toPage, type Page } from '../common/pagination.js';
 import { uuidParam } from '../common/uuid.pipe.js';
 import { ConditionEntity } from './condition.entity.js';
 import { toConditionView, type ConditionView } from './condition.view.js';
@@ -12,7 +12,7 @@ export class ConditionsController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @Get()
-  async list(@Query() query: PageQuery): Promise<Page<ConditionView>> {
+  async list(@Query() query: UuidPageQuery): Promise<Page<ConditionView>> {
     const builder = this.withSubscriberCount().orderBy('c.id').limit(query.limit + 1);
     if (query.cursor) builder.where('c.id > :cursor', { cursor: query.cursor });
     const { entities, raw } = await builder.getRawAndEntities();

@@ -2,9 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsOptional, IsUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { PageQuery, toPage, type Page } from '../common/pagination.js';
+import { SeqPageQuery, toPage, type Page } from '../common/pagination.js';
 
-export class TriggersQuery extends PageQuery {
+export class TriggersQuery extends SeqPageQuery {
   @IsOptional() @IsUUID()
   conditionId?: string;
 

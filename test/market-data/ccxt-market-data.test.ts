@@ -9,6 +9,9 @@ import { pointAtFakeBinance } from '../support/fake-binance/ccxt-binding.js';
 import { binanceError, start, type FakeBinance } from '../support/fake-binance/fake-binance.server.js';
 
 const MINUTE = 60_000;
+const QUARTER = 15 * MINUTE;
+/** The first candle of the file the fake serves. */
+const FILE_START = Date.UTC(2023, 2, 1);
 // Mid-candle: the 12:00 candle is forming, 11:59 is the last closed one.
 const NOW = Date.UTC(2023, 2, 10, 12, 0, 30);
 const LAST_CLOSED = Date.UTC(2023, 2, 10, 11, 59);
@@ -50,16 +53,24 @@ describe('CcxtMarketData against a fake Binance', () => {
   it('serves the exchange candles unchanged, closed ones only, in one request', async () => {
     const source = build();
     const before = klineRequests().length;
-    const candles = await source.fetchClosedCandles(btc1m, 0, NOW, 100);
-    expect(candles).toEqual(fileCandles(LAST_CLOSED - 99 * MINUTE, LAST_CLOSED));
+    const since = LAST_CLOSED - 99 * MINUTE;
+    const candles = await source.fetchClosedCandles(btc1m, since, NOW, 1000);
+    expect(candles).toEqual(fileCandles(since, LAST_CLOSED));
+    expect(candles).toHaveLength(100);
     expect(source.fetchCount).toBe(1);
     const [request] = klineRequests().slice(before);
-    expect(request.params).toMatchObject({
-      symbol: 'BTCUSDT',
-      interval: '1m',
-      startTime: String(LAST_CLOSED - 99 * MINUTE),
-      limit: '101',
-    });
+    // The 100 closed candles and the forming one, which is dropped.
+    expect(request.params).toMatchObject({ symbol: 'BTCUSDT', interval: '1m', startTime: String(since), limit: '101' });
+  });
+
+  it('serves the oldest `limit` from `since`, asking no more than that', async () => {
+    const source = build();
+    const before = klineRequests().length;
+    const candles = await source.fetchClosedCandles(btc1m, 0, NOW, 100);
+    expect(candles).toEqual(fileCandles(FILE_START, FILE_START + 99 * MINUTE));
+    expect(source.fetchCount).toBe(1);
+    const [request] = klineRequests().slice(before);
+    expect(request.params).toMatchObject({ startTime: '0', limit: '100' });
   });
 
   it('drops the forming candle the exchange returns', async () => {
@@ -67,34 +78,79 @@ describe('CcxtMarketData against a fake Binance', () => {
     await source.fetchClosedCandles(btc1m, 0, NOW, 1);
     const raw = await exchanges.at(-1)!.fetchOHLCV('BTC/USDT', '1m', LAST_CLOSED, 5);
     expect(raw.map((row) => row[0])).toEqual([LAST_CLOSED, LAST_CLOSED + MINUTE]);
+    const before = source.fetchCount;
     const candles = await source.fetchClosedCandles(btc1m, LAST_CLOSED, NOW, 5);
     expect(candles.map((k) => k.openTime)).toEqual([LAST_CLOSED]);
-    expect(await source.lastPrice('paper', 'BTC/USDT', NOW)).toBe(candles[0].close);
+    expect(source.fetchCount).toBe(before + 1);
+    expect(await source.fetchClosedCandles(btc1m, LAST_CLOSED + MINUTE, NOW, 5)).toEqual([]);
+    expect(source.fetchCount).toBe(before + 1); // nothing closed since: no request
   });
 
-  it('pages through long histories and keeps the newest `limit`', async () => {
+  it('prices at the close of the newest closed 1m candle', async () => {
     const source = build();
-    const candles = await source.fetchClosedCandles(btc1m, 0, NOW, 2500);
+    const [newest] = fileCandles(LAST_CLOSED, LAST_CLOSED);
+    const [forming] = fileCandles(LAST_CLOSED + MINUTE, LAST_CLOSED + MINUTE);
+    expect(forming.close).not.toBe(newest.close);
+    const before = klineRequests().length;
+    expect(await source.lastPrice('paper', 'BTC/USDT', NOW)).toBe(newest.close);
+    const requests = klineRequests().slice(before);
+    expect(requests).toHaveLength(1);
+    expect(requests[0].params).toMatchObject({ interval: '1m', startTime: String(LAST_CLOSED), limit: '1' });
+    // At an earlier moment, the exchange's newer candles are not yet closed.
+    const earlier = LAST_CLOSED - 30 * MINUTE + 1;
+    expect(await source.lastPrice('paper', 'BTC/USDT', earlier)).toBe(fileCandles(earlier - MINUTE - 1, earlier - MINUTE - 1)[0].close);
+  });
+
+  it('pages through long histories and keeps the oldest `limit`, in order, without gap or duplicate', async () => {
+    const source = build({ pageLimit: 100 });
+    const before = klineRequests().length;
+    const head = await source.fetchClosedCandles(btc1m, 0, NOW, 250);
+    expect(head).toEqual(fileCandles(FILE_START, FILE_START + 249 * MINUTE));
     expect(source.fetchCount).toBe(3);
-    expect(candles).toHaveLength(2500);
-    expect(candles).toEqual(fileCandles(LAST_CLOSED - 2499 * MINUTE, LAST_CLOSED));
+    // Each page starts right after the previous one's newest candle, and the last asks only for what is missing.
+    expect(klineRequests().slice(before).map((r) => [r.params.startTime, r.params.limit])).toEqual([
+      ['0', '100'],
+      [String(FILE_START + 100 * MINUTE), '100'],
+      [String(FILE_START + 200 * MINUTE), '50'],
+    ]);
+    // Catching up continues from the last candle received.
+    const next = await source.fetchClosedCandles(btc1m, head.at(-1)!.openTime + MINUTE, NOW, 250);
+    expect([...head, ...next]).toEqual(fileCandles(FILE_START, FILE_START + 499 * MINUTE));
+    expect(source.fetchCount).toBe(6);
+
+    // Up to the present: pages of 7 end with a short one whose forming candle is dropped.
     const small = build({ pageLimit: 7 });
     const since = LAST_CLOSED - 19 * MINUTE;
     expect(await small.fetchClosedCandles(btc1m, since, NOW, 1000)).toEqual(fileCandles(since, LAST_CLOSED));
     expect(small.fetchCount).toBe(3);
+    // A `limit` reached mid-backlog stops the paging there.
+    const oldest = await small.fetchClosedCandles(btc1m, since, NOW, 10);
+    expect(oldest).toEqual(fileCandles(since, since + 9 * MINUTE));
+    expect(small.fetchCount).toBe(5);
   });
 
   it('fetches once per series per tick, on one ccxt instance per exchange', async () => {
     const source = build();
     const infoBefore = binance.requests.filter((r) => r.path === '/api/v3/exchangeInfo').length;
     const quarter: SeriesRef = { ...btc1m, exchange: 'binance', timeframe: '15m' };
+    // A first tick at 11:57:30 loads 50 candles of each series: the newest closed are 11:56 and 11:30.
+    const firstTick = NOW - 3 * MINUTE;
     const [ones, fifteens] = await Promise.all([
-      source.fetchClosedCandles(btc1m, 0, NOW, 50),
-      source.fetchClosedCandles(quarter, 0, NOW, 50),
+      source.fetchClosedCandles(btc1m, LAST_CLOSED - 52 * MINUTE, firstTick, 50),
+      source.fetchClosedCandles(quarter, Date.UTC(2023, 2, 10, 11, 30) - 49 * QUARTER, firstTick, 50),
     ]);
     expect(source.fetchCount).toBe(2);
-    expect(ones).toHaveLength(50);
-    expect(fifteens.at(-1)!.openTime).toBe(Date.UTC(2023, 2, 10, 11, 45));
+    expect(ones).toEqual(fileCandles(LAST_CLOSED - 52 * MINUTE, LAST_CLOSED - 3 * MINUTE));
+    expect(fifteens).toHaveLength(50);
+    expect(fifteens.at(-1)!.openTime).toBe(Date.UTC(2023, 2, 10, 11, 30));
+    // The next tick asks from one timeframe after each series' last candle: one request each.
+    const [newOnes, newFifteens] = await Promise.all([
+      source.fetchClosedCandles(btc1m, ones.at(-1)!.openTime + MINUTE, NOW, 50),
+      source.fetchClosedCandles(quarter, fifteens.at(-1)!.openTime + QUARTER, NOW, 50),
+    ]);
+    expect(source.fetchCount).toBe(4);
+    expect(newOnes).toEqual(fileCandles(LAST_CLOSED - 2 * MINUTE, LAST_CLOSED));
+    expect(newFifteens.map((k) => k.openTime)).toEqual([Date.UTC(2023, 2, 10, 11, 45)]);
     // 'paper' maps to binance: both series share an instance, which loaded the markets once.
     expect(binance.requests.filter((r) => r.path === '/api/v3/exchangeInfo').length).toBe(infoBefore + 1);
   });

@@ -17,13 +17,17 @@ function AreNumericParams() {
   });
 }
 
-/** The right-hand side: a finite number, or an indicator on the same series. */
+/** An own name of the catalogue: `INDICATORS[name]` alone would also find `constructor` or `__proto__` on Object's prototype. */
+const isIndicatorName = (name: unknown) => typeof name === 'string' && (INDICATOR_NAMES as string[]).includes(name);
+
+/** The right-hand side: a finite number, or a known indicator on the same series. */
 function IsNumberOrIndicator() {
   return ValidateBy({
     name: 'isNumberOrIndicator',
     validator: {
-      validate: (value: unknown) => isFiniteNumber(value) || (isObject(value) && typeof (value as { indicator?: unknown }).indicator === 'string'),
-      defaultMessage: () => 'value must be a finite number or an indicator like {"indicator": "ema", "params": {"period": 21}}',
+      validate: (value: unknown) => isFiniteNumber(value) || (isObject(value) && isIndicatorName((value as { indicator?: unknown }).indicator)),
+      defaultMessage: () =>
+        `value must be a finite number or an indicator (one of ${INDICATOR_NAMES.join(', ')}) like {"indicator": "ema", "params": {"period": 21}}`,
     },
   });
 }

@@ -1,9 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import type { Clock } from '../../src/clock/index.js';
 import { AppConfig } from '../../src/config/index.js';
+
+/** Replaces a provider everywhere in the app, e.g. a market data source that counts its fetches. */
+export interface Override {
+  provide: abstract new (...args: any[]) => unknown;
+  useValue: unknown;
+}
 
 export interface TestApp {
   app: INestApplication;
@@ -14,9 +20,12 @@ export interface TestApp {
 }
 
 /** The whole app in this process, on real servers, with cron off: the test drives time and ticks. */
-export async function startTestApp(env: Record<string, string>, clock?: Clock): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string>, clock?: Clock, overrides: Override[] = []): Promise<TestApp> {
   const config = AppConfig.fromEnv({ EVALUATOR_CRON: 'off', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PORT: '0', ...env });
-  const app = await NestFactory.create(AppModule.forRoot({ config, clock }), { bufferLogs: true, bodyParser: false });
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot({ config, clock })] });
+  for (const { provide, useValue } of overrides) builder = builder.overrideProvider(provide).useValue(useValue);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

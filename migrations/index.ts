@@ -1,4 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema.js';
+import { ExchangeAccountsAndPlacement1764000000001 } from './1764000000001-ExchangeAccountsAndPlacement.js';
+import { PaperExchangeV21764000000002 } from './1764000000002-PaperExchangeV2.js';
 
 /** Every migration, oldest first: listed here so the app and the CLI load the same set, compiled or not. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, ExchangeAccountsAndPlacement1764000000001, PaperExchangeV21764000000002];

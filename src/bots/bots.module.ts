@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ExchangeModule } from '../exchange/index.js';
 import { RegistryModule } from '../registry/index.js';
 import { TradingModule } from '../trading/index.js';
 import { BotEntity } from './bot.entity.js';
@@ -7,7 +8,7 @@ import { BotsController } from './bots.controller.js';
 import { BotsService } from './bots.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([BotEntity]), RegistryModule, TradingModule],
+  imports: [TypeOrmModule.forFeature([BotEntity]), RegistryModule, TradingModule, ExchangeModule],
   controllers: [BotsController],
   providers: [BotsService],
   exports: [BotsService],

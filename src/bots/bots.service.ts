@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/index.js';
 import { NotFoundError, ValidationFailed } from '../common/domain-error.js';
-import { DEFAULT_PAPER_ACCOUNT_ID } from '../exchange/index.js';
+import { DEFAULT_PAPER_ACCOUNT_ID, ExchangeAccountsService } from '../exchange/index.js';
 import { crossFieldProblems, normalizeCondition, RegistryService, type ConditionDefinition } from '../registry/index.js';
 import { BotEntity, type BotStatus } from './bot.entity.js';
 import { toBotView, type BotConditionRow, type BotView } from './bot.view.js';
@@ -19,15 +19,17 @@ export class BotsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly registry: RegistryService,
     private readonly clock: Clock,
+    private readonly exchangeAccounts: ExchangeAccountsService,
   ) {}
 
   /** Creates the bot, registers its conditions (shared with any bot asking the same) and subscribes it, in one transaction. */
   async create(dto: CreateBotDto): Promise<BotView> {
     const definitions = this.definitionsOf(dto);
+    const exchangeAccountId = await this.tradingAccountOf(dto);
     const botId = await this.db.transaction(async (manager) => {
       const bot = manager.create(BotEntity, {
         accountId: DEFAULT_ACCOUNT_ID,
-        exchangeAccountId: dto.exchangeAccountId ?? DEFAULT_PAPER_ACCOUNT_ID,
+        exchangeAccountId,
         name: dto.name,
         type: dto.type,
         exchange: dto.exchange,
@@ -77,6 +79,20 @@ export class BotsService {
     const bot = await this.db.getRepository(BotEntity).findOne({ where: { id, deletedAt: IsNull() } });
     if (!bot) throw new NotFoundError('bot', id);
     return bot;
+  }
+
+  /** The exchange account the bot trades through: the one named, or the default paper account for `paper`. */
+  private async tradingAccountOf(dto: CreateBotDto): Promise<string> {
+    if (!dto.exchangeAccountId) {
+      if (dto.exchange === 'paper') return DEFAULT_PAPER_ACCOUNT_ID;
+      throw new ValidationFailed([{ field: 'exchangeAccountId', message: `is required to trade on ${dto.exchange}: create an exchange account first` }]);
+    }
+    const account = await this.exchangeAccounts.find(dto.exchangeAccountId).catch(() => undefined);
+    if (!account) throw new ValidationFailed([{ field: 'exchangeAccountId', message: `no exchange account ${dto.exchangeAccountId}` }]);
+    if (account.exchange !== dto.exchange) {
+      throw new ValidationFailed([{ field: 'exchange', message: `must be "${account.exchange}", the exchange of account ${account.id}` }]);
+    }
+    return account.id;
   }
 
   private definitionsOf(dto: CreateBotDto): ConditionDefinition[] {

@@ -49,6 +49,36 @@ export class EnvSchema {
   @Transform(emptyToUndefined) @IsOptional() @IsString()
   ADMIN_TOKEN?: string;
 
+  /** Key that encrypts exchange credentials at rest (AES-256-GCM): 32 bytes, hex or base64. Required once a live account exists. */
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: 'must be 32 bytes as 64 hex characters or base64 (openssl rand -hex 32)' })
+  SECRETS_KEY?: string;
+
+  /** Live orders whose outcome is unknown are resent only after this many not-found answers ... */
+  @Transform(toNumber) @IsInt() @Min(1)
+  ORDER_MISSING_CHECKS = 3;
+
+  /** ... spread over at least this long (exchanges report fresh orders late). */
+  @Transform(toNumber) @IsInt() @Min(0)
+  ORDER_MISSING_AFTER_MS = 60_000;
+
+  /** How often the reconciler polls non-terminal orders. */
+  @Transform(toNumber) @IsInt() @Min(10)
+  RECONCILE_INTERVAL_MS = 5_000;
+
+  /** First retry delay after a network error or rate limit; doubles up to a minute. */
+  @Transform(toNumber) @IsInt() @Min(1)
+  ORDER_RETRY_BASE_MS = 1_000;
+
+  /** Paper trading realism: market orders pay this slippage; limit orders fill at most this share of a candle's volume. */
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(0.05)
+  PAPER_SLIPPAGE = 0.0005;
+
+  @Transform(toNumber) @IsNumber() @Min(0.0001) @Max(1)
+  PAPER_VOLUME_SHARE = 0.1;
+
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(0.1)
+  PAPER_MAKER_FEE_RATE = 0.001;
+
   @Transform(toNumber) @IsNumber() @Min(0) @Max(0.1)
   PAPER_FEE_RATE = 0.001;
 

@@ -1,38 +1,57 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '../clock/index.js';
 import { AppConfig } from '../config/index.js';
-import { NotFoundError } from '../common/domain-error.js';
 import { MarketDataSource } from '../market-data/index.js';
+import { ExchangeAccountsService } from './accounts/exchange-accounts.service.js';
+import { CcxtExchangeFactory } from './ccxt/ccxt-exchange.factory.js';
+import { CcxtGateway } from './ccxt/ccxt.gateway.js';
 import { ExchangeConnector, type ExchangeGateway } from './exchange.port.js';
-import { DEFAULT_PAPER_ACCOUNT_ID, seedPaperBalances } from './paper/paper-accounts.js';
 import { PaperExchange } from './paper/paper-exchange.js';
 
-/** One gateway per exchange account, shared by every bot trading on it. */
+/**
+ * One gateway per exchange account, shared by every bot trading on it: for a live account that is one ccxt
+ * instance, so its rate limiter governs all of them.
+ */
 @Injectable()
-export class ExchangeConnectorService extends ExchangeConnector implements OnModuleInit {
-  private readonly gateways = new Map<string, ExchangeGateway>();
+export class ExchangeConnectorService extends ExchangeConnector {
+  private readonly gateways = new Map<string, Promise<ExchangeGateway>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly accounts: ExchangeAccountsService,
+    private readonly ccxt: CcxtExchangeFactory,
     private readonly marketData: MarketDataSource,
+    private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
     super();
   }
 
-  async onModuleInit(): Promise<void> {
-    await seedPaperBalances(this.db, DEFAULT_PAPER_ACCOUNT_ID, this.config.paperBalances);
+  gateway(exchangeAccountId: string): Promise<ExchangeGateway> {
+    let gateway = this.gateways.get(exchangeAccountId);
+    if (!gateway) {
+      gateway = this.open(exchangeAccountId);
+      this.gateways.set(exchangeAccountId, gateway);
+      gateway.catch(() => this.gateways.delete(exchangeAccountId));
+    }
+    return gateway;
   }
 
-  async gateway(exchangeAccountId: string): Promise<ExchangeGateway> {
-    const known = this.gateways.get(exchangeAccountId);
-    if (known) return known;
-    const rows: { exchange: string }[] = await this.db.query(`SELECT exchange FROM exchange_accounts WHERE id = $1`, [exchangeAccountId]);
-    if (rows.length === 0) throw new NotFoundError('exchange account', exchangeAccountId);
-    if (rows[0].exchange !== 'paper') throw new Error(`exchange ${rows[0].exchange} is not supported yet`);
-    const gateway = new PaperExchange(this.db, exchangeAccountId, this.marketData, { feeRate: this.config.env.PAPER_FEE_RATE, priceExchange: 'paper' });
-    this.gateways.set(exchangeAccountId, gateway);
-    return gateway;
+  private async open(exchangeAccountId: string): Promise<ExchangeGateway> {
+    const account = await this.accounts.find(exchangeAccountId);
+    if (account.exchange === 'paper') {
+      const env = this.config.env;
+      return new PaperExchange(this.db, account.id, this.marketData, this.clock, {
+        takerFee: env.PAPER_FEE_RATE,
+        makerFee: env.PAPER_MAKER_FEE_RATE,
+        slippage: env.PAPER_SLIPPAGE,
+        volumeShare: env.PAPER_VOLUME_SHARE,
+        priceExchange: 'paper',
+      });
+    }
+    const credentials = await this.accounts.credentialsOf(account);
+    return new CcxtGateway(this.ccxt.create(account.exchange, credentials, account.sandbox));
   }
 }

@@ -50,7 +50,7 @@ describe('DCA executor', () => {
     return { deals, opened };
   }
 
-  it('opens a deal with a base order sized in quote currency, decided at the trigger candle close', async () => {
+  it('opens a deal with a market base order sized in quote currency, decided at the trigger candle close', async () => {
     const { deals, opened } = fakeDeals([]);
     const result = await new DcaExecutor(deals).onTrigger(context('dca', { baseOrderSize: 100, orderType: 'market' }));
     expect(result).toEqual({ outcome: 'executed', orderIds: ['o1'] });

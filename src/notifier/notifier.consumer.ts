@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventBus, type Consumer } from '../event-bus/index.js';
+import { OrderReconciler } from '../trading/index.js';
 import { TriggerRouter } from './trigger-router.js';
 
 export const NOTIFIER_GROUP = 'notifier';
@@ -16,9 +17,12 @@ export class NotifierConsumer implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly bus: EventBus,
     private readonly router: TriggerRouter,
+    private readonly reconciler: OrderReconciler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // No bot acts before every order left by the last run is reconciled with its exchange.
+    await this.reconciler.ready;
     this.consumer = await this.bus.consume('trigger.fired', { group: NOTIFIER_GROUP, consumer: this.name }, async (delivery) => {
       if (delivery.deliveryCount > 1) this.logger.warn({ triggerId: delivery.payload.triggerId, deliveryCount: delivery.deliveryCount }, 'trigger redelivered');
       await this.router.route(delivery.payload);

@@ -52,7 +52,9 @@ export class DealsService {
       side: request.direction === 'long' ? 'buy' : 'sell',
       type: request.baseOrder.type,
       price: request.baseOrder.price ?? null,
-      quoteAmount: request.baseOrder.quoteAmount,
+      // A limit order is sized in base currency at its price; a market buy spends its quote amount.
+      amount: request.baseOrder.price ? request.baseOrder.quoteAmount / request.baseOrder.price : null,
+      quoteAmount: request.baseOrder.type === 'market' ? request.baseOrder.quoteAmount : null,
       status: 'pending',
       decidedAt: new Date(request.decidedAt),
     });

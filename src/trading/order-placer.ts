@@ -1,16 +1,23 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { ExchangeConnector, OrderRejected, type ExchangeOrder } from '../exchange/index.js';
-import { DealsService, fillDelta } from './deals.service.js';
+import { AppConfig } from '../config/index.js';
+import { ExchangeConnector, ExchangeUnavailable, OrderRejected, prepareOrder, type ExchangeGateway, type OrderRequest } from '../exchange/index.js';
 import { OrderEntity } from './order.entity.js';
+import { OrderRecorder } from './order-recorder.js';
+
+const MAX_BACKOFF_MS = 60_000;
 
 /**
- * Sends orders recorded as `pending` and records the exchange's answer. Every send carries the order's fixed client
- * order id, so a resend (after a crash, or an unknown outcome) finds the first order instead of placing another.
+ * Sends orders recorded as `pending`, each under its fixed client order id, and never twice:
+ * - before the first send the order is rounded to the market's rules (or refused with the reason), and the start
+ *   of the send is committed, so a crash or timeout after it leaves an order whose outcome is known to be unknown;
+ * - such an order is looked up by client order id before anything else, and resent (same id) only after several
+ *   not-found answers spread over ORDER_MISSING_AFTER_MS, since exchanges report fresh orders late;
+ * - network errors and rate limits are retried with backoff; refusals are recorded and never retried.
  */
 @Injectable()
-export class OrderPlacer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OrderPlacer implements OnApplicationShutdown {
   private readonly logger = new Logger(OrderPlacer.name);
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -18,88 +25,105 @@ export class OrderPlacer implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly connector: ExchangeConnector,
-    private readonly deals: DealsService,
+    private readonly recorder: OrderRecorder,
+    private readonly config: AppConfig,
   ) {}
-
-  /** Orders left pending by a crash between recording and sending are sent (or found) again at start. */
-  async onApplicationBootstrap(): Promise<void> {
-    const pending = await this.db.getRepository(OrderEntity).find({ where: { status: 'pending' }, select: { id: true } });
-    if (pending.length > 0) {
-      this.logger.log(`resuming ${pending.length} pending order(s) left by the last run`);
-      void this.submit(pending.map((o) => o.id));
-    }
-  }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.idle();
   }
 
-  /** Queues the orders for sending, one at a time in submission order; resolves when they are done. */
+  /** Queues the orders, one at a time in submission order; resolves when each has had its attempt. */
   submit(orderIds: string[]): Promise<void> {
-    const run = this.queue.then(() => this.placeAll(orderIds));
+    const run = this.queue.then(() => this.attemptAll(orderIds));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  /** Resolves when everything submitted so far has been sent and recorded. */
   idle(): Promise<void> {
     return this.queue;
   }
 
-  private async placeAll(orderIds: string[]): Promise<void> {
+  private async attemptAll(orderIds: string[]): Promise<void> {
     if (this.stopped || orderIds.length === 0) return;
     const orders = await this.db.getRepository(OrderEntity).find({ where: { id: In(orderIds), status: 'pending' }, order: { createdAt: 'ASC' } });
-    for (const order of orders) await this.place(order);
+    for (const order of orders) if (!this.stopped) await this.attempt(order);
   }
 
-  private async place(order: OrderEntity): Promise<void> {
+  /** One step of an order's placement: first send, look-up after an unknown outcome, or resend. */
+  async attempt(order: OrderEntity): Promise<void> {
     const context = { orderId: order.id, clientOrderId: order.clientOrderId, botId: order.botId, dealId: order.dealId };
+    let gateway: ExchangeGateway;
     try {
-      const gateway = await this.connector.gateway(order.exchangeAccountId);
-      const answer = await gateway.createOrder({
-        clientOrderId: order.clientOrderId,
-        symbol: order.symbol,
-        side: order.side,
-        type: order.type,
-        amount: order.amount ?? undefined,
-        quoteAmount: order.quoteAmount ?? undefined,
-        price: order.price ?? undefined,
-        decidedAt: order.decidedAt.getTime(),
-      });
-      await this.record(order, answer);
-      this.logger.log({ ...context, status: answer.status, filled: answer.filled, average: answer.average }, 'order placed');
-    } catch (error) {
-      if (!(error instanceof OrderRejected)) {
-        // Outcome unknown or exchange unreachable: the order stays pending and is retried with the same client id.
-        this.logger.warn({ ...context, err: error }, 'order not placed yet; it stays pending for a retry');
-        return;
+      gateway = await this.connector.gateway(order.exchangeAccountId);
+      if (order.sendStartedAt !== null) {
+        const found = await gateway.fetchOrder(order.symbol, order.clientOrderId);
+        if (found) {
+          await this.recorder.record(order.id, found);
+          this.logger.log({ ...context, status: found.status }, 'order found after an unknown outcome');
+          return;
+        }
+        if (!(await this.missingLongEnough(order))) return;
+        this.logger.warn(context, 'order still unknown to the exchange after repeated look-ups: sending it again under the same id');
       }
-      await this.reject(order, error);
-      this.logger.warn({ ...context, reason: error.reason, error: error.message }, 'order rejected');
+      await this.send(gateway, order);
+    } catch (error) {
+      if (error instanceof OrderRejected) return this.recorder.reject(order, error);
+      const delay = this.backoff(order, error);
+      await this.recorder.postpone(order, new Date(Date.now() + delay), describe(error));
+      this.logger.warn({ ...context, err: error, retryInMs: delay }, 'order placement interrupted; it stays pending and is tried again');
     }
   }
 
-  private async record(order: OrderEntity, answer: ExchangeOrder): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      const delta = fillDelta(order, answer);
-      await manager.update(OrderEntity, order.id, {
-        status: answer.status,
-        exchangeOrderId: answer.exchangeOrderId,
-        amount: answer.amount,
-        filled: answer.filled,
-        average: answer.average,
-        fee: answer.fee,
-        feeCurrency: answer.feeCurrency,
-      });
-      await this.deals.applyFill(manager, order, delta.filled, delta.cost, delta.fee);
+  private async send(gateway: ExchangeGateway, order: OrderEntity): Promise<void> {
+    const rules = await gateway.marketRules(order.symbol);
+    const request = prepareOrder(toRequest(order), rules, order.price ?? undefined);
+    await this.db.getRepository(OrderEntity).update(order.id, {
+      sendStartedAt: new Date(),
+      attempts: order.attempts + 1,
+      amount: request.amount ?? order.amount,
+      price: request.price ?? order.price,
+      quoteAmount: request.quoteAmount ?? order.quoteAmount,
+      notFoundCount: 0,
+      firstNotFoundAt: null,
     });
+    order.sendStartedAt = new Date();
+    const answer = await gateway.createOrder(request);
+    await this.recorder.record(order.id, answer);
+    this.logger.log({ orderId: order.id, clientOrderId: order.clientOrderId, botId: order.botId, dealId: order.dealId, status: answer.status, filled: answer.filled, average: answer.average }, 'order placed');
   }
 
-  private async reject(order: OrderEntity, error: OrderRejected): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      await manager.update(OrderEntity, order.id, { status: 'rejected', error: `${error.reason}: ${error.message}` });
-      if (order.dealId) await this.deals.cancelUnopened(manager, order.dealId, `base order rejected: ${error.message}`, order.decidedAt);
-    });
+  /** Counts a not-found answer; true once there were enough of them over a long enough time to resend. */
+  private async missingLongEnough(order: OrderEntity): Promise<boolean> {
+    const { ORDER_MISSING_CHECKS: checks, ORDER_MISSING_AFTER_MS: window } = this.config.env;
+    const count = order.notFoundCount + 1;
+    const firstAt = order.firstNotFoundAt ?? new Date();
+    if (count >= checks && Date.now() - firstAt.getTime() >= window) return true;
+    const next = new Date(Date.now() + Math.max(window / checks, 10));
+    await this.recorder.postpone(order, next, `not found on the exchange yet (${count} look-up(s))`, { count, firstAt });
+    return false;
   }
+
+  private backoff(order: OrderEntity, error: unknown): number {
+    if (error instanceof ExchangeUnavailable && error.retryAfterMs !== undefined) return error.retryAfterMs;
+    return Math.min(this.config.env.ORDER_RETRY_BASE_MS * 2 ** Math.min(order.attempts, 10), MAX_BACKOFF_MS);
+  }
+}
+
+function toRequest(order: OrderEntity): OrderRequest {
+  return {
+    clientOrderId: order.clientOrderId,
+    symbol: order.symbol,
+    side: order.side,
+    type: order.type,
+    amount: order.amount ?? undefined,
+    quoteAmount: order.quoteAmount ?? undefined,
+    price: order.price ?? undefined,
+    decidedAt: order.decidedAt.getTime(),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error);
 }

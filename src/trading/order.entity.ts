@@ -63,6 +63,23 @@ export class OrderEntity {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
+  /** Set (and committed) just before the first send: from then on the outcome is unknown until the exchange answers. */
+  @Column({ name: 'send_started_at', type: 'timestamptz', nullable: true })
+  sendStartedAt: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null;
+
+  /** Not-found answers to look-ups of an order whose outcome is unknown; a resend waits for several, spread over time. */
+  @Column({ name: 'not_found_count', type: 'integer', default: 0 })
+  notFoundCount: number;
+
+  @Column({ name: 'first_not_found_at', type: 'timestamptz', nullable: true })
+  firstNotFoundAt: Date | null;
+
   @Column({ name: 'decided_at', type: 'timestamptz' })
   decidedAt: Date;
 

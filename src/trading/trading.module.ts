@@ -5,11 +5,15 @@ import { DealEntity } from './deal.entity.js';
 import { DealsService } from './deals.service.js';
 import { OrderEntity } from './order.entity.js';
 import { OrderPlacer } from './order-placer.js';
+import { OrderReconciler } from './order-reconciler.js';
+import { OrderRecorder } from './order-recorder.js';
+import { ExchangeAccountOrdersController } from './exchange-account-orders.controller.js';
 import { OrdersService } from './orders.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([OrderEntity, DealEntity]), ExchangeModule],
-  providers: [DealsService, OrderPlacer, OrdersService],
-  exports: [DealsService, OrderPlacer, OrdersService],
+  controllers: [ExchangeAccountOrdersController],
+  providers: [DealsService, OrderPlacer, OrderRecorder, OrderReconciler, OrdersService],
+  exports: [DealsService, OrderPlacer, OrderReconciler, OrdersService],
 })
 export class TradingModule {}

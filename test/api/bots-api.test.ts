@@ -150,7 +150,8 @@ describe('bots HTTP API', () => {
     it.each<{ name: string; body: unknown; field: string }>([
       { name: 'missing name', body: without('name'), field: 'name' },
       { name: 'unknown type', body: bot({ type: 'martingale' }), field: 'type' },
-      { name: 'exchange other than paper', body: bot({ exchange: 'binance' }), field: 'exchange' },
+      { name: 'live exchange without an exchange account', body: bot({ exchange: 'binance' }), field: 'exchangeAccountId' },
+      { name: 'exchange id with odd characters', body: bot({ exchange: 'Bin ance!' }), field: 'exchange' },
       { name: 'symbol without a slash', body: bot({ symbol: 'BTCUSDT' }), field: 'symbol' },
       { name: 'symbol with SQL', body: bot({ symbol: 'BTC/USDT;drop' }), field: 'symbol' },
       { name: 'no conditions', body: bot({ conditions: [] }), field: 'conditions' },

@@ -20,6 +20,8 @@ export function appEnv(databaseUrl: string, redisUrl: string, keyPrefix: string)
     BUS_CLAIM_IDLE_MS: '1000',
     MARKET_DATA_SOURCE: 'csv',
     MARKET_DATA_CSV: `BTC/USDT@1m=${BINANCE_1M}`,
+    // Fills at exactly the trigger candle's close, so the test can check each against the file.
+    PAPER_SLIPPAGE: '0',
   };
 }
 

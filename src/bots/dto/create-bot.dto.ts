@@ -14,8 +14,8 @@ export class CreateBotDto {
   @IsIn(BOT_TYPES)
   type: (typeof BOT_TYPES)[number];
 
-  /** Until live exchange accounts exist, bots trade on the paper exchange. */
-  @IsIn(['paper'], { message: 'exchange must be "paper" (live exchanges come with exchange accounts)' })
+  /** `paper`, or the ccxt id of the exchange account's venue (e.g. `binance`), which then needs `exchangeAccountId`. */
+  @IsString() @Matches(/^[a-z0-9]{2,30}$/, { message: 'exchange must be "paper" or a ccxt exchange id such as "binance"' })
   exchange: string;
 
   @IsOptional() @IsUUID()

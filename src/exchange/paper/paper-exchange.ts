@@ -1,103 +1,113 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { Clock } from '../../clock/index.js';
 import type { MarketDataSource } from '../../market-data/index.js';
-import { ExchangeGateway, OrderRejected, splitSymbol, type ExchangeOrder, type OrderRequest } from '../exchange.port.js';
+import { ExchangeGateway, OrderRejected, type Balances, type ExchangeOrder, type MarketRules, type OrderRequest } from '../exchange.port.js';
+import { PaperCandles } from './paper-candles.js';
+import { PaperLedger } from './paper-ledger.js';
+import { paperMarketRules } from './paper-markets.js';
+import { PaperMatcher } from './paper-matcher.js';
+import { findByClientId, lockOrder, OPEN_STATUSES, openOrders, toExchangeOrder } from './paper-order-store.js';
+import { PaperPlacement } from './paper-placement.js';
+import { cancelResting } from './paper-settlement.js';
 
 export interface PaperOptions {
-  feeRate: number;
-  /** The market-data label prices are read from. */
+  /** Fee rate of fills that rested on the book (limit orders filled by a later candle), e.g. 0.001. */
+  makerFee: number;
+  /** Fee rate of fills on arrival (market orders, marketable limits), e.g. 0.001. */
+  takerFee: number;
+  /** Fraction market orders pay: buys fill at close × (1 + slippage), sells at close × (1 − slippage), e.g. 0.0005. */
+  slippage: number;
+  /** Largest fraction of one candle's volume a resting order may fill in that candle, e.g. 0.1. */
+  volumeShare: number;
+  /** The market-data label prices and candles are read from. */
   priceExchange: string;
 }
 
-interface PaperOrderRow {
-  id: string;
-  client_order_id: string;
-  status: ExchangeOrder['status'];
-  amount: string;
-  filled: string;
-  average: string | null;
-  fee: string;
+function checkOptions(options: PaperOptions): void {
+  const within = (name: keyof PaperOptions, value: number, low: number, high: number, lowOpen = false) => {
+    if (!Number.isFinite(value) || value > high || (lowOpen ? value <= low : value < low)) {
+      throw new Error(`paper exchange option ${name} must be in ${lowOpen ? '(' : '['}${low}, ${high}], got ${value}`);
+    }
+  };
+  within('makerFee', options.makerFee, 0, 0.1);
+  within('takerFee', options.takerFee, 0, 0.1);
+  within('slippage', options.slippage, 0, 0.5);
+  within('volumeShare', options.volumeShare, 0, 1, true);
 }
 
 /**
- * A simulated venue behind the same gateway as a real one: market orders fill at the close of the last candle
- * closed at the decision time, fees are charged in the quote currency, balances can never go negative,
- * and a client order id it has seen returns the same order instead of a second one.
+ * A simulated venue behind the same gateway as a real one: same client-order-id rule, same market rules, same
+ * answers. Resting limit orders are matched lazily: every call first brings the account's open orders up to
+ * `clock.now()` through the closed candles (see PaperMatcher), so fills are discovered when the gateway is asked.
  */
 export class PaperExchange extends ExchangeGateway {
+  private readonly matcher: PaperMatcher;
+  private readonly placement: PaperPlacement;
+
   constructor(
     private readonly db: DataSource,
     private readonly accountId: string,
-    private readonly marketData: MarketDataSource,
-    private readonly options: PaperOptions,
+    marketData: MarketDataSource,
+    private readonly clock: Clock,
+    options: PaperOptions,
   ) {
     super();
+    checkOptions(options);
+    this.matcher = new PaperMatcher(db, accountId, new PaperCandles(marketData, options.priceExchange), options);
+    this.placement = new PaperPlacement(db, accountId, marketData, options);
   }
 
+  async marketRules(symbol: string): Promise<MarketRules> {
+    return paperMarketRules(symbol);
+  }
+
+  /** A client order id the account has used returns that order as it is now, whatever the new request says. */
   async createOrder(request: OrderRequest): Promise<ExchangeOrder> {
-    const existing = await this.fetchOrderByClientId(request.symbol, request.clientOrderId);
-    if (existing) return existing;
-    if (request.type !== 'market') throw new OrderRejected('invalid_order', 'the paper exchange fills market orders only for now');
-    const price = await this.marketData.lastPrice(this.options.priceExchange, request.symbol, request.decidedAt);
-    if (price === undefined) throw new OrderRejected('no_price', `no price for ${request.symbol} at ${new Date(request.decidedAt).toISOString()}`);
-    const amount = request.amount ?? request.quoteAmount! / price;
-    const cost = amount * price;
-    const fee = cost * this.options.feeRate;
-    return this.db.transaction(async (manager) => {
-      await this.settle(manager, request, amount, cost, fee);
-      const id = `paper-${request.clientOrderId}`;
-      await manager.query(
-        `INSERT INTO paper_orders (id, exchange_account_id, client_order_id, symbol, side, type, price, amount, filled, average, fee, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $7, $8, $9, 'filled', $10)`,
-        [id, this.accountId, request.clientOrderId, request.symbol, request.side, request.type, amount, price, fee, new Date(request.decidedAt)],
-      );
-      return { exchangeOrderId: id, clientOrderId: request.clientOrderId, status: 'filled', amount, filled: amount, average: price, fee, feeCurrency: splitSymbol(request.symbol).quote };
+    await this.advance();
+    const known = await findByClientId(this.db, this.accountId, request.clientOrderId);
+    if (known) return toExchangeOrder(known);
+    // Null: a concurrent send of the same client order id won the insert; answer with its order.
+    return (await this.placement.place(request)) ?? toExchangeOrder((await findByClientId(this.db, this.accountId, request.clientOrderId))!);
+  }
+
+  /** Looked up by client order id within the symbol, as a live venue does: the same id under another symbol is null. */
+  async fetchOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder | null> {
+    await this.advance();
+    const row = await findByClientId(this.db, this.accountId, clientOrderId);
+    return row && row.symbol === symbol ? toExchangeOrder(row) : null;
+  }
+
+  /** Releases what the order still reserves; an order that is already closed is answered as it is. */
+  async cancelOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder> {
+    await this.advance();
+    const row = await findByClientId(this.db, this.accountId, clientOrderId);
+    if (!row || row.symbol !== symbol) throw new OrderRejected('invalid_order', `unknown order ${clientOrderId} on ${symbol}`);
+    const canceled = await this.db.transaction(async (manager) => {
+      const order = await lockOrder(manager, row.id);
+      if (!OPEN_STATUSES.includes(order.status)) return order;
+      const rules = paperMarketRules(order.symbol);
+      const ledger = new PaperLedger(manager, this.accountId);
+      await ledger.lock([rules.base, rules.quote]);
+      return cancelResting(manager, ledger, rules, order);
     });
+    return toExchangeOrder(canceled);
   }
 
-  async fetchOrderByClientId(_symbol: string, clientOrderId: string): Promise<ExchangeOrder | null> {
-    const rows: PaperOrderRow[] = await this.db.query(
-      `SELECT id, client_order_id, status, amount, filled, average, fee, symbol FROM paper_orders WHERE exchange_account_id = $1 AND client_order_id = $2`,
-      [this.accountId, clientOrderId],
-    );
-    if (rows.length === 0) return null;
-    const row = rows[0] as PaperOrderRow & { symbol: string };
-    return {
-      exchangeOrderId: row.id,
-      clientOrderId: row.client_order_id,
-      status: row.status,
-      amount: Number(row.amount),
-      filled: Number(row.filled),
-      average: row.average === null ? null : Number(row.average),
-      fee: Number(row.fee),
-      feeCurrency: splitSymbol(row.symbol).quote,
-    };
+  async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
+    await this.advance();
+    return (await openOrders(this.db, this.accountId, symbol)).map(toExchangeOrder);
   }
 
-  async fetchBalance(): Promise<Record<string, { free: number; used: number }>> {
-    const rows: { asset: string; free: string; used: string }[] = await this.db.query(
-      `SELECT asset, free, used FROM paper_balances WHERE exchange_account_id = $1 ORDER BY asset`,
+  async fetchBalance(): Promise<Balances> {
+    await this.advance();
+    const rows: { asset: string; free: string; used: string; total: string }[] = await this.db.query(
+      `SELECT asset, free, used, free + used AS total FROM paper_balances WHERE exchange_account_id = $1 ORDER BY asset`,
       [this.accountId],
     );
-    return Object.fromEntries(rows.map((r) => [r.asset, { free: Number(r.free), used: Number(r.used) }]));
+    return Object.fromEntries(rows.map((r) => [r.asset, { free: Number(r.free), used: Number(r.used), total: Number(r.total) }]));
   }
 
-  /** Moves the funds of a fill; refuses (and changes nothing) when the account cannot pay. */
-  private async settle(manager: EntityManager, request: OrderRequest, amount: number, cost: number, fee: number): Promise<void> {
-    const { base, quote } = splitSymbol(request.symbol);
-    const [spend, spent, receive, received] =
-      request.side === 'buy' ? [quote, cost + fee, base, amount] : [base, amount, quote, cost - fee];
-    const debited: unknown[] = await manager.query(
-      `WITH debited AS (UPDATE paper_balances SET free = free - $3 WHERE exchange_account_id = $1 AND asset = $2 AND free >= $3 RETURNING asset)
-       SELECT asset FROM debited`,
-      [this.accountId, spend, spent],
-    );
-    if (debited.length === 0) {
-      throw new OrderRejected('insufficient_funds', `insufficient ${spend}: ${request.side} ${request.symbol} needs ${spent.toFixed(8)} ${spend}`);
-    }
-    await manager.query(
-      `INSERT INTO paper_balances (exchange_account_id, asset, free) VALUES ($1, $2, $3)
-       ON CONFLICT (exchange_account_id, asset) DO UPDATE SET free = paper_balances.free + EXCLUDED.free`,
-      [this.accountId, receive, received],
-    );
+  private advance(): Promise<void> {
+    return this.matcher.advance(this.clock.now());
   }
 }

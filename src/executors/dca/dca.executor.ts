@@ -23,8 +23,14 @@ export class DcaExecutor extends BotExecutor {
       direction: settings.direction ?? 'long',
       triggerId: trigger.triggerId,
       decidedAt: trigger.candleCloseTime,
-      baseOrder: { type: settings.orderType ?? 'market', quoteAmount: settings.baseOrderSize, price: trigger.values.close ?? undefined },
+      baseOrder: this.baseOrder(settings, trigger.values.close),
     });
     return { outcome: 'executed', orderIds: [order.id] };
+  }
+
+  /** A limit base order is priced at the trigger candle's close; a market one is sized by what it spends. */
+  private baseOrder(settings: DcaSettingsDto, close: number | null | undefined) {
+    const type = settings.orderType ?? 'market';
+    return { type, quoteAmount: settings.baseOrderSize, ...(type === 'limit' && close != null && { price: close }) };
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Candle } from '../../../src/market-data/candle.js';
+import type { FakeAccount } from './fake-account.js';
 
 /** The contract between the fake's server and its route groups. */
 
@@ -9,6 +10,9 @@ export interface FakeRequest {
   path: string;
   /** Query string and url-encoded body parameters together, as Binance reads them. */
   params: Record<string, string>;
+  /** The query string (without `?`) and the body as sent: what a signature is computed over. */
+  rawQuery: string;
+  rawBody: string;
   headers: IncomingMessage['headers'];
   /** Server time (the fake's clock) when the request arrived. */
   at: number;
@@ -25,6 +29,13 @@ export interface FakeBinanceState {
   now(): number;
   /** Candles by Binance symbol id (`BTCUSDT`) then interval (`1m`); they may run past `now()`, which hides them. */
   klines: Record<string, Record<string, Candle[]>>;
+  /** The spot account of the one API key the fake accepts: balances and orders (order.routes.ts, account.routes.ts). */
+  account: FakeAccount;
+  /**
+   * Trades an open order as if the market went through it: `amount` (default all that is left) at `price`
+   * (default its limit price), charging the maker fee. Throws if there is no such open order.
+   */
+  fill(clientOrderId: string, amount?: number, price?: number): void;
 }
 
 export interface Route {
@@ -41,4 +52,12 @@ export type Interceptor = (request: FakeRequest) => FakeReply | undefined | Prom
 /** Binance's error body: `{ code, msg }` with a negative code. */
 export function binanceError(status: number, code: number, msg: string): FakeReply {
   return { status, body: { code, msg } };
+}
+
+/** Thrown by a route (or what it calls) to answer with a Binance error instead of a result. */
+export class BinanceFailure extends Error {
+  constructor(readonly reply: FakeReply) {
+    super(JSON.stringify(reply.body));
+    this.name = 'BinanceFailure';
+  }
 }

@@ -1,0 +1,42 @@
+import { IsBoolean, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy, ValidateIf, isNumber } from 'class-validator';
+
+/** Balances like {"USDT": 10000, "BTC": 0.5}: asset codes to finite, non-negative amounts. */
+function AreBalances() {
+  return ValidateBy({
+    name: 'areBalances',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' && value !== null && Object.keys(value).length <= 50 &&
+        Object.entries(value).every(([asset, amount]) => /^[A-Z0-9]{1,20}$/.test(asset) && isNumber(amount, { allowNaN: false, allowInfinity: false }) && (amount as number) >= 0 && (amount as number) <= 1e15),
+      defaultMessage: () => 'balances must map asset codes (e.g. USDT) to non-negative numbers',
+    },
+  });
+}
+
+export class CreateExchangeAccountDto {
+  /** A ccxt exchange id (e.g. `binance`), or `paper` for a simulated account. */
+  @IsString() @Matches(/^[a-z0-9]{2,30}$/, { message: 'exchange must be a ccxt exchange id such as "binance", or "paper"' })
+  exchange: string;
+
+  @IsString() @MinLength(1) @MaxLength(100)
+  label: string;
+
+  @ValidateIf((dto: CreateExchangeAccountDto) => dto.exchange !== 'paper')
+  @IsString({ message: 'apiKey is required for a live exchange account' }) @MinLength(1) @MaxLength(512)
+  apiKey?: string;
+
+  @ValidateIf((dto: CreateExchangeAccountDto) => dto.exchange !== 'paper')
+  @IsString({ message: 'secret is required for a live exchange account' }) @MinLength(1) @MaxLength(2048)
+  secret?: string;
+
+  @IsOptional() @IsString() @MaxLength(512)
+  password?: string;
+
+  /** Use the exchange's test network: connect a sandbox account first. */
+  @IsOptional() @IsBoolean()
+  sandbox?: boolean;
+
+  /** Paper accounts only: starting balances (default: PAPER_BALANCES). */
+  @IsOptional() @IsObject() @AreBalances()
+  balances?: Record<string, number>;
+}

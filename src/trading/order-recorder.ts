@@ -1,0 +1,80 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ExchangeOrder, OrderRejected } from '../exchange/index.js';
+import { DealsService } from './deals.service.js';
+import { OrderEntity } from './order.entity.js';
+
+const TERMINAL = new Set(['filled', 'canceled', 'rejected']);
+
+export function isTerminal(status: string): boolean {
+  return TERMINAL.has(status);
+}
+
+/** Writes what the exchange said about an order: its status, each new fill, and the fill's effect on the deal. */
+@Injectable()
+export class OrderRecorder {
+  private readonly logger = new Logger(OrderRecorder.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly deals: DealsService,
+  ) {}
+
+  /** Idempotent: a fill already counted is not counted again (the order row is locked and compared first). */
+  async record(orderId: string, answer: ExchangeOrder): Promise<OrderEntity> {
+    return this.db.transaction(async (manager) => {
+      const order = await manager.findOneOrFail(OrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+      const filledNow = answer.filled - order.filled;
+      if (filledNow > 0) {
+        const costNow = answer.filled * (answer.average ?? 0) - order.filled * (order.average ?? 0);
+        const feeNow = answer.fee - order.fee;
+        await manager.query(`INSERT INTO fills (order_id, amount, price, fee, fee_currency) VALUES ($1, $2, $3, $4, $5)`, [
+          order.id, filledNow, costNow / filledNow, feeNow, answer.feeCurrency,
+        ]);
+        await this.deals.applyFill(manager, order, filledNow, costNow, feeNow);
+      }
+      const changes = {
+        status: answer.status,
+        exchangeOrderId: answer.exchangeOrderId,
+        amount: answer.amount,
+        price: answer.price ?? order.price,
+        filled: Math.max(answer.filled, order.filled),
+        average: answer.average,
+        fee: answer.fee,
+        feeCurrency: answer.feeCurrency,
+        nextAttemptAt: null,
+        notFoundCount: 0,
+        firstNotFoundAt: null,
+        error: null,
+      };
+      await manager.update(OrderEntity, order.id, changes);
+      if (order.status !== answer.status) {
+        this.logger.log({ orderId: order.id, dealId: order.dealId, botId: order.botId, from: order.status, to: answer.status, filled: answer.filled }, 'order status changed');
+      }
+      return { ...order, ...changes };
+    });
+  }
+
+  /** A final refusal is recorded on the order and its deal, never retried. */
+  async reject(order: OrderEntity, error: OrderRejected): Promise<void> {
+    const message = `${error.reason}: ${error.message}`;
+    await this.db.transaction(async (manager) => {
+      await manager.update(OrderEntity, order.id, { status: 'rejected', error: message, nextAttemptAt: null });
+      if (order.dealId) {
+        await manager.query(`UPDATE deals SET last_error = $2 WHERE id = $1`, [order.dealId, message]);
+        await this.deals.cancelUnopened(manager, order.dealId, `order rejected: ${message}`, order.decidedAt);
+      }
+    });
+    this.logger.warn({ orderId: order.id, dealId: order.dealId, botId: order.botId, reason: error.reason, error: error.message }, 'order rejected');
+  }
+
+  /** Leaves the order as it is, to be tried again no earlier than `at`. */
+  async postpone(order: OrderEntity, at: Date, error: string, notFound?: { count: number; firstAt: Date | null }): Promise<void> {
+    await this.db.getRepository(OrderEntity).update(order.id, {
+      nextAttemptAt: at,
+      error,
+      ...(notFound && { notFoundCount: notFound.count, firstNotFoundAt: notFound.firstAt }),
+    });
+  }
+}

@@ -33,6 +33,14 @@ export interface ExecutionResult {
 export abstract class BotExecutor {
   abstract readonly type: string;
   abstract onTrigger(context: TriggerContext): Promise<ExecutionResult>;
+  /** Work on every tick: deals' orders brought up to date, exits checked on closed candles. */
+  onTick?(): Promise<void>;
+  /** Closes a deal at market (manual close, kill switch). */
+  closeDeal?(dealId: string, reason: string): Promise<void>;
+  /** Abandons a deal: its orders are canceled, its position left. */
+  cancelDeal?(dealId: string, reason: string): Promise<void>;
+  /** Resolves when work the executor started in the background (reactions to fills) is done: for tests and shutdown. */
+  idle?(): Promise<void>;
 }
 
 export class UnknownBotTypeError extends Error {}
@@ -43,6 +51,10 @@ export class ExecutorRegistry {
 
   constructor(executors: BotExecutor[]) {
     this.byType = new Map(executors.map((executor) => [executor.type, executor]));
+  }
+
+  get all(): BotExecutor[] {
+    return [...this.byType.values()];
   }
 
   get types(): string[] {

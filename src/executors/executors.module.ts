@@ -1,14 +1,27 @@
 import { Module } from '@nestjs/common';
+import { ExchangeModule } from '../exchange/index.js';
+import { MarketDataModule } from '../market-data/index.js';
 import { TradingModule } from '../trading/index.js';
-import { ExecutorRegistry } from './bot-executor.port.js';
+import { BotExecutor, ExecutorRegistry } from './bot-executor.port.js';
+import { DcaDealManager } from './dca/dca-deal.manager.js';
+import { DcaMonitor } from './dca/dca-monitor.js';
 import { DcaExecutor } from './dca/dca.executor.js';
+import { DealCommandsController } from './deal-commands.controller.js';
+import { ExecutorTicker } from './executor-ticker.js';
 
 /** Every bot type's executor; a new type is one more class in this list. */
 const EXECUTORS = [DcaExecutor];
 
 @Module({
-  imports: [TradingModule],
-  providers: [...EXECUTORS, { provide: ExecutorRegistry, inject: EXECUTORS, useFactory: (...executors: DcaExecutor[]) => new ExecutorRegistry(executors) }],
-  exports: [ExecutorRegistry],
+  imports: [TradingModule, ExchangeModule, MarketDataModule],
+  controllers: [DealCommandsController],
+  providers: [
+    ...EXECUTORS,
+    DcaDealManager,
+    DcaMonitor,
+    ExecutorTicker,
+    { provide: ExecutorRegistry, inject: EXECUTORS, useFactory: (...executors: BotExecutor[]) => new ExecutorRegistry(executors) },
+  ],
+  exports: [ExecutorRegistry, ExecutorTicker],
 })
 export class ExecutorsModule {}

@@ -41,6 +41,13 @@ export class OrderPlacer implements OnApplicationShutdown {
     return run;
   }
 
+  /** Queues cancellations of orders marked for it; each ends as the exchange says (canceled, or filled meanwhile). */
+  cancel(orderIds: string[]): Promise<void> {
+    const run = this.queue.then(() => this.cancelAll(orderIds));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   idle(): Promise<void> {
     return this.queue;
   }
@@ -48,7 +55,32 @@ export class OrderPlacer implements OnApplicationShutdown {
   private async attemptAll(orderIds: string[]): Promise<void> {
     if (this.stopped || orderIds.length === 0) return;
     const orders = await this.db.getRepository(OrderEntity).find({ where: { id: In(orderIds), status: 'pending' }, order: { createdAt: 'ASC' } });
-    for (const order of orders) if (!this.stopped) await this.attempt(order);
+    for (const order of orders) {
+      if (this.stopped) return;
+      if (order.cancelRequestedAt && order.sendStartedAt === null) await this.recorder.cancelUnsent(order);
+      else await this.attempt(order);
+    }
+  }
+
+  private async cancelAll(orderIds: string[]): Promise<void> {
+    if (this.stopped || orderIds.length === 0) return;
+    const orders = await this.db.getRepository(OrderEntity).find({ where: { id: In(orderIds), status: In(['pending', 'open', 'partially_filled']) } });
+    for (const order of orders) if (!this.stopped) await this.cancelOne(order);
+  }
+
+  private async cancelOne(order: OrderEntity): Promise<void> {
+    const context = { orderId: order.id, clientOrderId: order.clientOrderId, botId: order.botId, dealId: order.dealId };
+    if (order.status === 'pending' && order.sendStartedAt === null) return this.recorder.cancelUnsent(order);
+    // An order whose placement outcome is unknown is found first; it is canceled on a later pass once known.
+    if (order.status === 'pending') return this.attempt(order);
+    try {
+      const gateway = await this.connector.gateway(order.exchangeAccountId);
+      const answer = await gateway.cancelOrder(order.symbol, order.clientOrderId);
+      await this.recorder.record(order.id, answer);
+      this.logger.log({ ...context, status: answer.status, filled: answer.filled }, 'order cancel settled');
+    } catch (error) {
+      this.logger.warn({ ...context, err: error }, 'cancel not confirmed yet; it is tried again on the next pass');
+    }
   }
 
   /** One step of an order's placement: first send, look-up after an unknown outcome, or resend. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { DataSource, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { AppConfig } from '../config/index.js';
 import { ExchangeConnector, type ExchangeOrder } from '../exchange/index.js';
 import { OrderEntity } from './order.entity.js';
@@ -51,6 +51,8 @@ export class OrderReconciler implements OnApplicationBootstrap, OnApplicationShu
     const orders = this.db.getRepository(OrderEntity);
     const due = await orders.find({ where: [{ status: 'pending', nextAttemptAt: IsNull() }, { status: 'pending', nextAttemptAt: LessThanOrEqual(new Date()) }], select: { id: true } });
     if (due.length > 0) await this.placer.submit(due.map((o) => o.id));
+    const toCancel = await orders.find({ where: { status: In(['pending', 'open', 'partially_filled']), cancelRequestedAt: Not(IsNull()) }, select: { id: true } });
+    if (toCancel.length > 0) await this.placer.cancel(toCancel.map((o) => o.id));
     const open = await orders.find({ where: { status: In(['open', 'partially_filled']) } });
     for (const group of groupByMarket(open).values()) await this.refresh(group);
   }

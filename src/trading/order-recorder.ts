@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { ExchangeOrder, OrderRejected } from '../exchange/index.js';
 import { DealsService } from './deals.service.js';
 import { OrderEntity } from './order.entity.js';
+import { OrderEvents } from './order-events.js';
 
 const TERMINAL = new Set(['filled', 'canceled', 'rejected']);
 
@@ -19,11 +20,12 @@ export class OrderRecorder {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly deals: DealsService,
+    private readonly events: OrderEvents,
   ) {}
 
   /** Idempotent: a fill already counted is not counted again (the order row is locked and compared first). */
   async record(orderId: string, answer: ExchangeOrder): Promise<OrderEntity> {
-    return this.db.transaction(async (manager) => {
+    const updated = await this.db.transaction(async (manager) => {
       const order = await manager.findOneOrFail(OrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
       const filledNow = answer.filled - order.filled;
       if (filledNow > 0) {
@@ -54,6 +56,14 @@ export class OrderRecorder {
       }
       return { ...order, ...changes };
     });
+    await this.events.emit(updated);
+    return updated;
+  }
+
+  /** An order that never reached the exchange and is no longer wanted. */
+  async cancelUnsent(order: OrderEntity): Promise<void> {
+    await this.db.getRepository(OrderEntity).update({ id: order.id, status: 'pending' }, { status: 'canceled', error: 'canceled before it was sent', nextAttemptAt: null });
+    await this.events.emit({ ...order, status: 'canceled' });
   }
 
   /** A final refusal is recorded on the order and its deal, never retried. */
@@ -67,6 +77,7 @@ export class OrderRecorder {
       }
     });
     this.logger.warn({ orderId: order.id, dealId: order.dealId, botId: order.botId, reason: error.reason, error: error.message }, 'order rejected');
+    await this.events.emit({ ...order, status: 'rejected', error: message });
   }
 
   /** Leaves the order as it is, to be tried again no earlier than `at`. */

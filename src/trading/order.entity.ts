@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { numeric } from '../common/numeric.transformer.js';
 
+/** The order's part in its deal: the entry, a safety order, a take profit, or a closing (market) order. */
+export type OrderLeg = 'base' | 'safety' | 'take_profit' | 'close';
+
 export type OrderStatus = 'pending' | 'open' | 'partially_filled' | 'filled' | 'canceled' | 'rejected';
 
 /** An order as the app knows it: recorded `pending` before it is sent, so a crash can never forget it. */
@@ -26,6 +29,17 @@ export class OrderEntity {
 
   @Column({ type: 'text' })
   symbol: string;
+
+  @Column({ type: 'text' })
+  leg: OrderLeg;
+
+  /** Which safety order (1..n) or take-profit step (0..n); 0 for base and close. */
+  @Column({ name: 'leg_index', type: 'integer' })
+  legIndex: number;
+
+  /** Set when the app decided to cancel the order; the canceller sends the cancel and records the outcome. */
+  @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
+  cancelRequestedAt: Date | null;
 
   @Column({ type: 'text' })
   side: 'buy' | 'sell';

@@ -1,36 +1,104 @@
-import { Injectable } from '@nestjs/common';
-import { DealsService } from '../../trading/index.js';
-import { BotExecutor, type ExecutionResult, type TriggerContext } from '../bot-executor.port.js';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../../clock/index.js';
+import { DealsService, OrderEvents, type OrderEntity } from '../../trading/index.js';
+import { BotExecutor, type BotSnapshot, type ExecutionResult, type TriggerContext } from '../bot-executor.port.js';
+import { DcaDealManager } from './dca-deal.manager.js';
+import { DcaMonitor } from './dca-monitor.js';
 import type { DcaSettingsDto } from './dca-settings.dto.js';
 
-/** DCA: a trigger opens a deal with a base order; a bot holds one open deal at a time. */
+/** DCA: a trigger (or "as soon as possible") opens a deal with a base order; the deal manager runs it from there. */
 @Injectable()
-export class DcaExecutor extends BotExecutor {
+export class DcaExecutor extends BotExecutor implements OnModuleInit {
   readonly type = 'dca';
+  private readonly logger = new Logger(DcaExecutor.name);
+  private reactions: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deals: DealsService) {
+  constructor(
+    private readonly deals: DealsService,
+    private readonly manager: DcaDealManager,
+    private readonly monitor: DcaMonitor,
+    private readonly orderEvents: OrderEvents,
+    private readonly clock: Clock,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
     super();
   }
 
+  onModuleInit(): void {
+    this.orderEvents.subscribe(async (order) => this.react(order));
+  }
+
   async onTrigger({ manager, bot, trigger }: TriggerContext): Promise<ExecutionResult> {
+    return this.open(manager, bot, trigger.triggerId, trigger.candleCloseTime, trigger.values.close ?? undefined);
+  }
+
+  override async onTick(): Promise<void> {
+    await this.startAsapDeals();
+    await this.monitor.tick();
+  }
+
+  override closeDeal(dealId: string, reason: string): Promise<void> {
+    return this.manager.requestClose(dealId, reason, this.clock.now());
+  }
+
+  override cancelDeal(dealId: string, reason: string): Promise<void> {
+    return this.manager.cancel(dealId, reason);
+  }
+
+  override idle(): Promise<void> {
+    return this.reactions;
+  }
+
+  /** Opens a deal unless the bot's own limits say no: max active deals, cooldown since the last deal ended. */
+  /** A limit base order is priced at `price` (the trigger candle's close); without one it goes at market. */
+  private async open(manager: EntityManager, bot: BotSnapshot, triggerId: string | null, decidedAt: number, price?: number): Promise<ExecutionResult> {
     const settings = bot.settings as DcaSettingsDto;
     const open = await this.deals.openDeals(manager, bot.id);
-    if (open.length > 0) return { outcome: 'skipped', reason: `bot already has an open deal (${open[0].id})`, orderIds: [] };
+    const maxActive = settings.maxActiveDeals ?? 1;
+    if (open.length >= maxActive) {
+      const reason = maxActive === 1 ? `bot already has an open deal (${open[0].id})` : `max active deals reached (${open.length} of ${maxActive})`;
+      return { outcome: 'skipped', reason, orderIds: [] };
+    }
+    if (settings.cooldown) {
+      const [last] = await manager.query(`SELECT max(closed_at) AS at FROM deals WHERE bot_id = $1 AND status <> 'open'`, [bot.id]);
+      const until = last?.at ? last.at.getTime() + settings.cooldown * 1000 : 0;
+      if (decidedAt < until) return { outcome: 'skipped', reason: `cooling down until ${new Date(until).toISOString()}`, orderIds: [] };
+    }
+    const type = settings.orderType === 'limit' && price !== undefined ? 'limit' : 'market';
     const { order } = await this.deals.openDeal(manager, {
-      botId: bot.id,
-      exchangeAccountId: bot.exchangeAccountId,
-      symbol: bot.symbol,
-      direction: settings.direction ?? 'long',
-      triggerId: trigger.triggerId,
-      decidedAt: trigger.candleCloseTime,
-      baseOrder: this.baseOrder(settings, trigger.values.close),
+      botId: bot.id, exchangeAccountId: bot.exchangeAccountId, symbol: bot.symbol, direction: settings.direction ?? 'long',
+      triggerId, decidedAt, settings,
+      baseOrder: { type, quoteAmount: settings.baseOrderSize, ...(type === 'limit' && { price }) },
     });
     return { outcome: 'executed', orderIds: [order.id] };
   }
 
-  /** A limit base order is priced at the trigger candle's close; a market one is sized by what it spends. */
-  private baseOrder(settings: DcaSettingsDto, close: number | null | undefined) {
-    const type = settings.orderType ?? 'market';
-    return { type, quoteAmount: settings.baseOrderSize, ...(type === 'limit' && close != null && { price: close }) };
+  /** Bots that start deals "as soon as possible" get one whenever they have room for it. */
+  private async startAsapDeals(): Promise<void> {
+    const bots: BotSnapshot[] = await this.db.query(
+      `SELECT id, account_id AS "accountId", exchange_account_id AS "exchangeAccountId", name, type, exchange, symbol, settings
+       FROM bots WHERE type = 'dca' AND status = 'running' AND deleted_at IS NULL AND (settings->>'startAsap')::boolean IS TRUE`,
+    );
+    for (const bot of bots) {
+      const result = await this.db.transaction(async (manager) => {
+        await manager.query(`SELECT 1 FROM bots WHERE id = $1 FOR UPDATE`, [bot.id]);
+        return this.open(manager, bot, null, this.clock.now());
+      });
+      if (result.outcome === 'executed') this.logger.log({ botId: bot.id }, 'deal started as soon as possible');
+    }
+  }
+
+  /** A DCA deal's order changed: bring the deal up to date, one reaction at a time, never inside the placer's turn. */
+  private react(order: OrderEntity): void {
+    if (!order.dealId || !order.botId) return;
+    const dealId = order.dealId;
+    this.reactions = this.reactions
+      .then(async () => {
+        const [row] = await this.db.query(`SELECT b.type FROM deals d JOIN bots b ON b.id = d.bot_id WHERE d.id = $1`, [dealId]);
+        if (row?.type === this.type) await this.manager.sync(dealId);
+      })
+      .catch((error: unknown) => this.logger.warn({ err: error, dealId }, 'deal update after an order change failed; the next tick catches up'));
   }
 }

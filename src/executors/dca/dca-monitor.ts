@@ -1,0 +1,85 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../clock/index.js';
+import { MarketDataSource, timeframeMs } from '../../market-data/index.js';
+import { DealEntity } from '../../trading/index.js';
+import { checkExits, type ExitState } from './dca-exits.js';
+import { DcaDealManager } from './dca-deal.manager.js';
+import { finalTarget } from './dca-plan.js';
+import type { DcaSettingsDto } from './dca-settings.dto.js';
+
+const CANDLE = '1m' as const;
+
+/**
+ * On every tick: brings each open DCA deal's orders up to date, then checks the exits the exchange cannot hold
+ * (stop loss, its timeout and trailing, trailing take profit) on every 1m candle closed since the last check.
+ */
+@Injectable()
+export class DcaMonitor {
+  private readonly logger = new Logger(DcaMonitor.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly manager: DcaDealManager,
+    private readonly marketData: MarketDataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async tick(): Promise<void> {
+    const deals: (DealEntity & { exchange: string })[] = await this.db
+      .getRepository(DealEntity)
+      .createQueryBuilder('d')
+      .innerJoin('bots', 'b', 'b.id = d.bot_id')
+      .addSelect('b.exchange', 'exchange')
+      .where(`d.status = 'open' AND b.type = 'dca'`)
+      .orderBy('d.opened_at')
+      .getRawAndEntities()
+      .then(({ entities, raw }) => entities.map((deal, i) => Object.assign(deal, { exchange: raw[i].exchange as string })));
+    for (const deal of deals) {
+      try {
+        await this.manager.sync(deal.id);
+        await this.checkExits(deal.id, deal.exchange);
+      } catch (error) {
+        this.logger.error({ err: error, dealId: deal.id, botId: deal.botId }, 'deal check failed; retried next tick');
+      }
+    }
+  }
+
+  private async checkExits(dealId: string, exchange: string): Promise<void> {
+    const deal = await this.db.getRepository(DealEntity).findOneByOrFail({ id: dealId });
+    if (deal.status !== 'open' || deal.phase !== 'active' || deal.averageEntry === null) return;
+    const settings = deal.settings as DcaSettingsDto;
+    const tf = timeframeMs(CANDLE);
+    const since = deal.checkedUntil?.getTime() ?? deal.openedAt.getTime();
+    const candles = await this.marketData.fetchClosedCandles({ exchange, symbol: deal.symbol, timeframe: CANDLE }, since, this.clock.now(), 10_000);
+    if (candles.length === 0) return;
+    let state: ExitState = {
+      averageEntry: deal.averageEntry,
+      takeProfitPrice: settings.takeProfit !== undefined ? finalTarget(settings, deal) : null,
+      peak: deal.trailingPeak,
+      stopSince: deal.stopLossSince?.getTime() ?? null,
+    };
+    for (const candle of candles) {
+      const decision = checkExits({ ...settings, direction: deal.direction }, state, candle, candle.openTime + tf);
+      state = decision.state;
+      if (decision.exit) {
+        this.logger.log({ dealId, botId: deal.botId, reason: decision.exit.reason, price: decision.exit.price }, 'deal exit triggered');
+        await this.save(dealId, state, decision.exit.at, candle.close);
+        await this.manager.requestClose(dealId, decision.exit.reason, decision.exit.at);
+        return;
+      }
+    }
+    const last = candles[candles.length - 1];
+    await this.save(dealId, state, last.openTime + tf, last.close);
+  }
+
+  private async save(dealId: string, state: ExitState, checkedUntil: number, lastPrice: number): Promise<void> {
+    await this.db.getRepository(DealEntity).update(dealId, {
+      trailingPeak: state.peak,
+      stopLossSince: state.stopSince === null ? null : new Date(state.stopSince),
+      checkedUntil: new Date(checkedUntil),
+      lastPrice,
+    });
+  }
+}

@@ -35,7 +35,16 @@ interface OrderRow {
   send_started_at: Date | null;
   next_attempt_at: Date | null;
   not_found_count: number;
+  first_not_found_at: Date | null;
   deal_id: string;
+}
+
+/** An answer the fake gives late (its own faults answer at once); `sentAt` once it went out. */
+interface LateReply {
+  endpoint: string;
+  delayMs: number;
+  reply: FakeReply;
+  sentAt?: number;
 }
 
 /** What the app had recorded about an order at the moment the exchange received a request about it. */
@@ -54,8 +63,7 @@ describe('live order placement and reconciliation against a fake Binance', () =>
   let accountId: string;
   let conditionValue = 40;
   const sightings = new Map<string, Sighting[]>();
-  /** Answers the fake gives late (its own faults answer at once), with the time each one went out. */
-  const lateReplies: { endpoint: string; delayMs: number; reply: FakeReply; sentAt?: number }[] = [];
+  const lateReplies: LateReply[] = [];
 
   const env = () => ({
     DATABASE_URL: database.url,
@@ -183,7 +191,7 @@ describe('live order placement and reconciliation against a fake Binance', () =>
 
   it('postpones an order by the Retry-After of a 429, and places it later', async () => {
     // Binance is busy: its 429 comes late, while the reconciler's periodic passes go on.
-    const limited = { endpoint: 'POST /api/v3/order', delayMs: 3 * RECONCILE_INTERVAL_MS, reply: rateLimited(1) };
+    const limited: LateReply = { endpoint: 'POST /api/v3/order', delayMs: 3 * RECONCILE_INTERVAL_MS, reply: rateLimited(1) };
     lateReplies.push(limited);
     const placed = await placeBaseOrder({ baseOrderSize: 50 });
     expect(limited.sentAt).toBeDefined();
@@ -195,7 +203,7 @@ describe('live order placement and reconciliation against a fake Binance', () =>
     await reconcileUntil(placed.id, 'filled');
     const later = binance.requests.filter((r) => r.path === '/api/v3/order' && idOf(r) === placed.client_order_id).slice(1);
     // Nothing about the order went to the exchange before the Retry-After was over.
-    expect(later[0].at - limited.sentAt!).toBeGreaterThanOrEqual(1_000);
+    expect(later[0].at - limited.sentAt!, `${later[0].method} ${later[0].path} went out ${later[0].at - limited.sentAt!} ms after the 429`).toBeGreaterThanOrEqual(1_000);
     expect(requestsFor('POST /api/v3/order', placed.client_order_id)).toHaveLength(2);
     expect(exchangeOrders(placed.client_order_id)).toHaveLength(1);
     expect(await fillsOf(placed.id)).toHaveLength(1);
@@ -247,12 +255,16 @@ describe('live order placement and reconciliation against a fake Binance', () =>
       `SELECT o.client_order_id, f.amount, f.price, d.cost, d.average_entry FROM fills f JOIN orders o ON o.id = f.order_id JOIN deals d ON d.id = o.deal_id ORDER BY f.id`,
     )).rows;
     expect(rows.length).toBeGreaterThanOrEqual(5);
-    const exact = rows.map((row) => {
+    // Each of these orders filled once, at one price, and is its deal's only order.
+    const recorded = rows.map((row) => ({
+      clientOrderId: row.client_order_id, amount: Number(row.amount), price: Number(row.price), cost: Number(row.cost), averageEntry: Number(row.average_entry),
+    }));
+    const exchange = rows.map((row) => {
       const [placed] = exchangeOrders(row.client_order_id);
-      const price = placed.fills[0].price;
-      return { client_order_id: row.client_order_id, amount: String(placed.executedQty), price: String(price), cost: String(placed.cummulativeQuoteQty), average_entry: String(price) };
+      const { price } = placed.fills[0];
+      return { clientOrderId: row.client_order_id, amount: placed.executedQty, price, cost: placed.cummulativeQuoteQty, averageEntry: price };
     });
-    expect(rows).toEqual(exact);
+    expect(recorded).toEqual(exchange);
   });
 
   /** A DCA bot of its own on the live account, fired once; resolves with its base order after the first attempt. */

@@ -97,7 +97,7 @@ export class BotsService {
 
   private definitionsOf(dto: CreateBotDto): ConditionDefinition[] {
     const market = { exchange: dto.exchange, symbol: dto.symbol };
-    const definitions = dto.conditions.map((condition, i) => normalizeCondition(condition, market, `conditions.${i}`));
+    const definitions = (dto.conditions ?? []).map((condition, i) => normalizeCondition(condition, market, `conditions.${i}`));
     const problems = definitions.flatMap((definition, i) => crossFieldProblems(definition, `conditions.${i}`));
     if (problems.length > 0) throw new ValidationFailed(problems);
     return definitions;

@@ -39,10 +39,12 @@ describe('DCA deals over three weeks of real candles, through the whole flow', (
   const prefix = uniqueKeyPrefix('dca_flow');
   const clock = new ManualClock(ORIGIN);
   const ids: Record<string, string> = {};
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     database = await createTestDatabase('dca_flow');
-    app = await startTestApp({ ...appEnv(database.url, REDIS_URL, prefix), PAPER_BALANCES: 'USDT=100000' }, clock);
+    env = { ...appEnv(database.url, REDIS_URL, prefix), PAPER_BALANCES: 'USDT=100000' };
+    app = await startTestApp(env, clock);
     db = await connect(database.url);
   });
 
@@ -53,14 +55,21 @@ describe('DCA deals over three weeks of real candles, through the whole flow', (
     await deleteKeysUnder(prefix);
   });
 
-  it('opens deals on triggers, fills safety orders on the way down, and closes by take profit, stop loss and trailing', async () => {
+  it('opens deals on triggers, fills safety orders on the way down, and closes by take profit, stop loss and trailing, across a restart', async () => {
+    let openAtRestart = 0;
     for (const [name, dca] of Object.entries(BOTS)) {
       const created = await app.http('POST', '/bots', { name, type: 'dca', exchange: 'paper', symbol: 'BTC/USDT', conditions: entry, dca });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       ids[name] = created.body.id;
     }
+    const restartAt = ORIGIN + 9 * 24 * HOUR + 5 * HOUR;
     for (let t = ORIGIN + HOUR; t <= END; t += HOUR) {
       clock.set(t);
+      if (t === restartAt) {
+        openAtRestart = (await db.query(`SELECT count(*)::int AS n FROM deals WHERE status = 'open'`)).rows[0].n;
+        await app.close();
+        app = await startTestApp(env, clock);
+      }
       await app.get(EvaluationService).tick();
       await settle(app, db);
       for (let round = 0; round < 3; round++) {
@@ -70,6 +79,7 @@ describe('DCA deals over three weeks of real candles, through the whole flow', (
       }
     }
 
+    expect(openAtRestart).toBeGreaterThan(0);
     const deals = (await db.query(`SELECT d.*, b.name FROM deals d JOIN bots b ON b.id = d.bot_id ORDER BY d.opened_at`)).rows;
     const byBot = (name: string) => deals.filter((d) => d.name === name);
     const reasons = (name: string) => byBot(name).map((d) => d.close_reason);

@@ -24,9 +24,11 @@ export class CreateBotDto {
   @IsString() @Matches(/^[A-Za-z0-9]{1,20}\/[A-Za-z0-9]{1,20}$/, { message: 'symbol must look like BASE/QUOTE, e.g. BTC/USDT' })
   symbol: string;
 
+  /** Entry conditions, all of which must hold; optional for a DCA bot that starts deals as soon as possible. */
+  @ValidateIf((bot: CreateBotDto) => !(bot.type === 'dca' && bot.dca?.startAsap === true) || bot.conditions !== undefined)
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10)
   @ValidateNested({ each: true }) @Type(() => ConditionDto)
-  conditions: ConditionDto[];
+  conditions?: ConditionDto[];
 
   @ValidateIf((bot: CreateBotDto) => bot.type === 'dca', { message: 'dca settings are required for a dca bot' })
   @IsObject({ message: 'dca settings are required for a dca bot, e.g. {"baseOrderSize": 100}' })

@@ -2,20 +2,30 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { UuidPageQuery, type Page } from '../common/pagination.js';
 import { uuidParam } from '../common/uuid.pipe.js';
 import { OrdersService, type OrderView } from '../trading/index.js';
+import { BotPreviewService, type BotPreview } from './bot-preview.service.js';
 import type { BotView } from './bot.view.js';
 import { BotsService } from './bots.service.js';
 import { CreateBotDto } from './dto/create-bot.dto.js';
+import { PreviewBotDto } from './dto/preview-bot.dto.js';
 
 @Controller('bots')
 export class BotsController {
   constructor(
     private readonly bots: BotsService,
     private readonly orders: OrdersService,
+    private readonly preview: BotPreviewService,
   ) {}
 
   @Post()
   create(@Body() body: CreateBotDto): Promise<BotView> {
     return this.bots.create(body);
+  }
+
+  /** The ladder a `POST /bots` body would trade, checked against the exchange; nothing is created. */
+  @Post('preview')
+  @HttpCode(200)
+  previewLadder(@Body() body: PreviewBotDto): Promise<BotPreview> {
+    return this.preview.preview(body);
   }
 
   @Get()

@@ -6,6 +6,7 @@ import { NotFoundError, ValidationFailed } from '../common/domain-error.js';
 import { DEFAULT_PAPER_ACCOUNT_ID, ExchangeAccountsService } from '../exchange/index.js';
 import { crossFieldProblems, normalizeCondition, RegistryService, type ConditionDefinition } from '../registry/index.js';
 import { BotEntity, type BotStatus } from './bot.entity.js';
+import { BotPreviewService } from './bot-preview.service.js';
 import { toBotView, type BotConditionRow, type BotView } from './bot.view.js';
 import type { CreateBotDto } from './dto/create-bot.dto.js';
 
@@ -20,12 +21,14 @@ export class BotsService {
     private readonly registry: RegistryService,
     private readonly clock: Clock,
     private readonly exchangeAccounts: ExchangeAccountsService,
+    private readonly preview: BotPreviewService,
   ) {}
 
   /** Creates the bot, registers its conditions (shared with any bot asking the same) and subscribes it, in one transaction. */
   async create(dto: CreateBotDto): Promise<BotView> {
     const definitions = this.definitionsOf(dto);
     const exchangeAccountId = await this.tradingAccountOf(dto);
+    await this.preview.assertValid(dto, exchangeAccountId);
     const botId = await this.db.transaction(async (manager) => {
       const bot = manager.create(BotEntity, {
         accountId: DEFAULT_ACCOUNT_ID,

@@ -90,12 +90,13 @@ export class DealsService {
    * Counts a fill into its deal. Entry fills build the position and its average; exit fills realize PnL:
    * direction × (exit value − average × exit amount) − exit fees − the entry fees of the part closed.
    */
-  async applyFill(manager: EntityManager, order: OrderEntity, filled: number, value: number, fee: number): Promise<void> {
-    if (!order.dealId || filled <= 0) return;
+  /** `filled`, `value` and `fee` are exact decimals (numeric text from Postgres). */
+  async applyFill(manager: EntityManager, order: OrderEntity, filled: string, value: string, fee: string): Promise<void> {
+    if (!order.dealId || Number(filled) <= 0) return;
     const side = ENTRY_LEGS.has(order.leg) ? 'entry' : 'exit';
     await manager.query(
-      `UPDATE deals SET ${side}_amount = ${side}_amount + $2, ${side}_value = ${side}_value + $3, ${side}_fees = ${side}_fees + $4,
-         fees = fees + $4 WHERE id = $1`,
+      `UPDATE deals SET ${side}_amount = ${side}_amount + $2::numeric, ${side}_value = ${side}_value + $3::numeric,
+         ${side}_fees = ${side}_fees + $4::numeric, fees = fees + $4::numeric WHERE id = $1`,
       [order.dealId, filled, value, fee],
     );
     await manager.query(

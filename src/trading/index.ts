@@ -7,3 +7,6 @@ export { OrdersService } from './orders.service.js';
 export { OrderEntity, type OrderLeg, type OrderStatus } from './order.entity.js';
 export { DealEntity, type DealPhase, type DealStatus } from './deal.entity.js';
 export type { OrderView } from './order.view.js';
+export { DealsQueryService, type DealFilter } from './deals-query.service.js';
+export { DealStatsService, type BotStatsView } from './deal-stats.service.js';
+export type { DealDetailView, DealView } from './deal.view.js';

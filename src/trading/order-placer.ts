@@ -21,6 +21,8 @@ export class OrderPlacer implements OnApplicationShutdown {
   private readonly logger = new Logger(OrderPlacer.name);
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Orders queued or being worked on: a second pass must not queue them again behind themselves. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -36,7 +38,9 @@ export class OrderPlacer implements OnApplicationShutdown {
 
   /** Queues the orders, one at a time in submission order; resolves when each has had its attempt. */
   submit(orderIds: string[]): Promise<void> {
-    const run = this.queue.then(() => this.attemptAll(orderIds));
+    const fresh = orderIds.filter((id) => !this.inFlight.has(id));
+    for (const id of fresh) this.inFlight.add(id);
+    const run = this.queue.then(() => this.attemptAll(fresh)).finally(() => fresh.forEach((id) => this.inFlight.delete(id)));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -54,8 +58,10 @@ export class OrderPlacer implements OnApplicationShutdown {
 
   private async attemptAll(orderIds: string[]): Promise<void> {
     if (this.stopped || orderIds.length === 0) return;
+    const now = Date.now();
     const orders = await this.db.getRepository(OrderEntity).find({ where: { id: In(orderIds), status: 'pending' }, order: { createdAt: 'ASC' } });
-    for (const order of orders) {
+    // An order postponed (Retry-After, backoff, waiting between look-ups) waits for its time, whoever asks.
+    for (const order of orders.filter((o) => o.nextAttemptAt === null || o.nextAttemptAt.getTime() <= now)) {
       if (this.stopped) return;
       if (order.cancelRequestedAt && order.sendStartedAt === null) await this.recorder.cancelUnsent(order);
       else await this.attempt(order);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { ExchangeOrder, OrderRejected } from '../exchange/index.js';
 import { DealsService } from './deals.service.js';
 import { OrderEntity } from './order.entity.js';
@@ -10,6 +10,14 @@ const TERMINAL = new Set(['filled', 'canceled', 'rejected']);
 
 export function isTerminal(status: string): boolean {
   return TERMINAL.has(status);
+}
+
+/**
+ * Locks the order's deal before the order: every writer takes the deal row first (the deal manager does too),
+ * so two of them can never wait on each other.
+ */
+async function lockDealOf(manager: EntityManager, orderId: string): Promise<void> {
+  await manager.query(`SELECT 1 FROM deals WHERE id = (SELECT deal_id FROM orders WHERE id = $1) FOR UPDATE`, [orderId]);
 }
 
 /** Writes what the exchange said about an order: its status, each new fill, and the fill's effect on the deal. */
@@ -26,15 +34,20 @@ export class OrderRecorder {
   /** Idempotent: a fill already counted is not counted again (the order row is locked and compared first). */
   async record(orderId: string, answer: ExchangeOrder): Promise<OrderEntity> {
     const updated = await this.db.transaction(async (manager) => {
+      await lockDealOf(manager, orderId);
       const order = await manager.findOneOrFail(OrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
-      const filledNow = answer.filled - order.filled;
-      if (filledNow > 0) {
-        const costNow = answer.filled * (answer.average ?? 0) - order.filled * (order.average ?? 0);
-        const feeNow = answer.fee - order.fee;
-        await manager.query(`INSERT INTO fills (order_id, amount, price, fee, fee_currency) VALUES ($1, $2, $3, $4, $5)`, [
-          order.id, filledNow, costNow / filledNow, feeNow, answer.feeCurrency,
+      // Deltas in numeric, in Postgres: float arithmetic on prices and amounts never reaches a stored fill.
+      const [delta] = await manager.query(
+        `SELECT ($1::numeric - filled) AS filled, ($1::numeric * coalesce($2::numeric, 0) - filled * coalesce(average, 0)) AS value,
+                ($3::numeric - fee) AS fee
+         FROM orders WHERE id = $4`,
+        [String(answer.filled), answer.average === null ? null : String(answer.average), String(answer.fee), order.id],
+      );
+      if (Number(delta.filled) > 0) {
+        await manager.query(`INSERT INTO fills (order_id, amount, price, fee, fee_currency) VALUES ($1, $2::numeric, $3::numeric / $2::numeric, $4, $5)`, [
+          order.id, delta.filled, delta.value, delta.fee, answer.feeCurrency,
         ]);
-        await this.deals.applyFill(manager, order, filledNow, costNow, feeNow);
+        await this.deals.applyFill(manager, order, delta.filled, delta.value, delta.fee);
       }
       const changes = {
         status: answer.status,
@@ -70,6 +83,7 @@ export class OrderRecorder {
   async reject(order: OrderEntity, error: OrderRejected): Promise<void> {
     const message = `${error.reason}: ${error.message}`;
     await this.db.transaction(async (manager) => {
+      await lockDealOf(manager, order.id);
       await manager.update(OrderEntity, order.id, { status: 'rejected', error: message, nextAttemptAt: null });
       if (order.dealId) {
         await manager.query(`UPDATE deals SET last_error = $2 WHERE id = $1`, [order.dealId, message]);

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ExchangeModule } from '../exchange/index.js';
+import { MarketDataModule } from '../market-data/index.js';
 import { DealEntity } from './deal.entity.js';
 import { DealsService } from './deals.service.js';
+import { DealStatsService } from './deal-stats.service.js';
+import { DealsController } from './deals.controller.js';
+import { DealsQueryService } from './deals-query.service.js';
 import { OrderEntity } from './order.entity.js';
 import { OrderPlacer } from './order-placer.js';
 import { OrderReconciler } from './order-reconciler.js';
@@ -12,9 +16,9 @@ import { ExchangeAccountOrdersController } from './exchange-account-orders.contr
 import { OrdersService } from './orders.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OrderEntity, DealEntity]), ExchangeModule],
-  controllers: [ExchangeAccountOrdersController],
-  providers: [DealsService, OrderPlacer, OrderRecorder, OrderReconciler, OrdersService, OrderEvents],
-  exports: [DealsService, OrderPlacer, OrderReconciler, OrdersService, OrderEvents],
+  imports: [TypeOrmModule.forFeature([OrderEntity, DealEntity]), ExchangeModule, MarketDataModule],
+  controllers: [ExchangeAccountOrdersController, DealsController],
+  providers: [DealsService, OrderPlacer, OrderRecorder, OrderReconciler, OrdersService, OrderEvents, DealsQueryService, DealStatsService],
+  exports: [DealsService, OrderPlacer, OrderReconciler, OrdersService, OrderEvents, DealsQueryService, DealStatsService],
 })
 export class TradingModule {}

@@ -166,7 +166,9 @@ describe('CcxtGateway against a fake Binance', () => {
     const open = order({ amount: 0.001, price: 20_000 });
     await gateway.createOrder(open);
     const duplicate = await failure(gateway.createOrder(open));
-    expect(duplicate).toMatchObject({ reason: 'invalid_order', message: expect.stringContaining('Duplicate order sent.') });
+    // A duplicate client id means the order exists: not a refusal but a reason to look it up.
+    expect(duplicate).toBeInstanceOf(ExchangeUnavailable);
+    expect(duplicate.message).toContain('Duplicate order sent.');
     const posts = binance.count(POST_ORDER);
     expect(await failure(gateway.createOrder(order({ symbol: 'NOPE/USDT', amount: 1, price: 1 })))).toMatchObject({ reason: 'unknown_market' });
     expect(binance.count(POST_ORDER)).toBe(posts);

@@ -36,7 +36,7 @@ interface OrderRow {
   next_attempt_at: Date | null;
   not_found_count: number;
   first_not_found_at: Date | null;
-  deal_id: string;
+  deal_id: string | null;
 }
 
 /** An answer the fake gives late (its own faults answer at once); `sentAt` once it went out. */
@@ -64,6 +64,7 @@ describe('live order placement and reconciliation against a fake Binance', () =>
   let conditionValue = 40;
   const sightings = new Map<string, Sighting[]>();
   const lateReplies: LateReply[] = [];
+  const secretsKey = randomBytes(32).toString('hex');
 
   const env = () => ({
     DATABASE_URL: database.url,
@@ -75,7 +76,6 @@ describe('live order placement and reconciliation against a fake Binance', () =>
     RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS),
     ORDER_RETRY_BASE_MS: '200',
   });
-  const secretsKey = randomBytes(32).toString('hex');
   const startApp = () => startTestApp(env(), undefined, [{ provide: CcxtExchangeFactory, useValue: factory }]);
 
   beforeAll(async () => {
@@ -133,12 +133,16 @@ describe('live order placement and reconciliation against a fake Binance', () =>
     expect(deal.amount).toBe('0.00344');
     expect(Number(deal.average_entry)).toBeCloseTo(29_000, 6);
 
-    const small = await placeBaseOrder({ baseOrderSize: 4.999 });
+    // A bot whose base order is below the minimum is refused outright...
+    const refused = await app.http('POST', '/bots', botBody({ baseOrderSize: 4.999 }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields).toEqual([expect.objectContaining({ field: 'dca.baseOrderSize', message: expect.stringContaining('below the minimum') })]);
+    // ...and an order that comes out below it all the same is refused with the reason, never sent.
+    const small = await placePendingOrder({ type: 'market', quote_amount: 4.999 });
     expect(small).toMatchObject({
       status: 'rejected', error: 'below_minimum: order cost 4.99 USDT is below the minimum 5 USDT for BTC/USDT', send_started_at: null, attempts: 0,
     });
     expect(requestsFor('POST /api/v3/order', small.client_order_id)).toEqual([]);
-    expect(await dealOf(small)).toMatchObject({ status: 'canceled', last_error: small.error, close_reason: `order rejected: ${small.error}` });
   });
 
   it('finds an order whose answer timed out by its client order id, and never sends it twice', async () => {
@@ -210,7 +214,10 @@ describe('live order placement and reconciliation against a fake Binance', () =>
   });
 
   it('records insufficient funds on the order and its deal, and never retries', async () => {
-    const placed = await placeBaseOrder({ baseOrderSize: 50_000 });
+    const usdt = binance.state.account.balance('USDT');
+    const free = usdt.free;
+    usdt.free = 20;
+    const placed = await placeBaseOrder({ baseOrderSize: 50 }).finally(() => (usdt.free = free));
     expect(placed.status).toBe('rejected');
     expect(placed.error).toMatch(/^insufficient_funds: .*insufficient balance/);
     expect(await dealOf(placed)).toMatchObject({ status: 'canceled', last_error: placed.error, amount: '0' });
@@ -267,18 +274,35 @@ describe('live order placement and reconciliation against a fake Binance', () =>
     expect(recorded).toEqual(exchange);
   });
 
-  /** A DCA bot of its own on the live account, fired once; resolves with its base order after the first attempt. */
-  async function placeBaseOrder(dca: object, close = 30_000): Promise<OrderRow> {
-    const created = await app.http('POST', '/bots', {
+  /** A DCA bot on the live account, with a condition of its own so that its triggers reach it alone. */
+  function botBody(dca: object): object {
+    return {
       name: 'live dca', type: 'dca', exchange: 'binance', exchangeAccountId: accountId, symbol: 'BTC/USDT',
       conditions: [{ timeframe: '15m', indicator: 'rsi', operator: 'lt', value: ++conditionValue }], dca,
-    });
+    };
+  }
+
+  /** A new bot, fired once; resolves with its base order after the first attempt to place it. */
+  async function placeBaseOrder(dca: object, close = 30_000): Promise<OrderRow> {
+    const created = await app.http('POST', '/bots', botBody(dca));
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const trigger = await recordTrigger(created.body.conditions[0].id, close);
     await app.get(TriggerRouter).route(trigger);
     await app.get(OrderPlacer).idle();
     const [row] = (await db.query(`SELECT * FROM orders WHERE bot_id = $1`, [created.body.id])).rows;
     return row;
+  }
+
+  /** An order recorded pending by hand, as a bot would, and given to the placer for its first attempt. */
+  async function placePendingOrder(fields: Record<string, unknown>): Promise<OrderRow> {
+    const row = { client_order_id: `tbo${randomBytes(14).toString('hex')}`, exchange_account_id: accountId, symbol: 'BTC/USDT', side: 'buy', status: 'pending', decided_at: new Date(), ...fields };
+    const columns = Object.keys(row);
+    const [{ id }] = (await db.query(
+      `INSERT INTO orders (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+      Object.values(row),
+    )).rows;
+    await app.get(OrderPlacer).submit([id]);
+    return order(id);
   }
 
   /** A trigger of the condition's last closed quarter; `published` ones are left to the test to route. */

@@ -26,6 +26,9 @@ import { ExchangeUnavailable, OrderRejected } from '../exchange.port.js';
 export function toGatewayError(error: unknown, exchange: Exchange, action: string): unknown {
   if (!(error instanceof BaseError)) return error;
   const message = `${exchange.id} ${action}: ${redact(error.message, exchange)}`;
+  // Binance answers a reused client order id of an order it still holds with -2010 "Duplicate order sent."
+  // (an InsufficientFunds in ccxt): the order exists, so the caller must look it up, not record a refusal.
+  if (/duplicate order/i.test(error.message)) return new ExchangeUnavailable('network', `${message} (the order already exists: look it up)`);
   // Order matters: subclasses before their parents (BadSymbol < BadRequest, OnMaintenance < ExchangeNotAvailable).
   if (error instanceof InsufficientFunds) return new OrderRejected('insufficient_funds', message);
   if (error instanceof BadSymbol) return new OrderRejected('unknown_market', message);

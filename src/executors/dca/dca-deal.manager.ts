@@ -128,7 +128,10 @@ export class DcaDealManager {
       const order = await this.deals.placeOrder(manager, deal, { leg: 'take_profit', legIndex: target.index, sequence, side: exitSide(deal), type: 'limit', price: target.price, amount: target.amount, decidedAt: now });
       place.push(order.id);
     }
-    if (wanted.length > 0) await this.deals.recordEvent(manager, deal.id, now, 'take_profit_placed', null, { orders: wanted, averageEntry: deal.averageEntry });
+    if (wanted.length > 0) {
+      await manager.update(DealEntity, deal.id, { takeProfitPrice: roundToStep(wanted[wanted.length - 1].price, rules.priceStep) });
+      await this.deals.recordEvent(manager, deal.id, now, 'take_profit_placed', null, { orders: wanted, averageEntry: deal.averageEntry });
+    }
     return { place, cancel: [] };
   }
 

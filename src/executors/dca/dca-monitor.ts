@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../clock/index.js';
 import { MarketDataSource, timeframeMs } from '../../market-data/index.js';
 import { DealEntity } from '../../trading/index.js';
-import { checkExits, type ExitState } from './dca-exits.js';
+import { checkExits, stopPrice, type ExitState } from './dca-exits.js';
 import { DcaDealManager } from './dca-deal.manager.js';
 import { finalTarget } from './dca-plan.js';
 import type { DcaSettingsDto } from './dca-settings.dto.js';
@@ -65,21 +65,22 @@ export class DcaMonitor {
       state = decision.state;
       if (decision.exit) {
         this.logger.log({ dealId, botId: deal.botId, reason: decision.exit.reason, price: decision.exit.price }, 'deal exit triggered');
-        await this.save(dealId, state, decision.exit.at, candle.close);
+        await this.save(dealId, state, decision.exit.at, candle.close, stopPrice({ ...settings, direction: deal.direction }, state));
         await this.manager.requestClose(dealId, decision.exit.reason, decision.exit.at);
         return;
       }
     }
     const last = candles[candles.length - 1];
-    await this.save(dealId, state, last.openTime + tf, last.close);
+    await this.save(dealId, state, last.openTime + tf, last.close, stopPrice({ ...settings, direction: deal.direction }, state));
   }
 
-  private async save(dealId: string, state: ExitState, checkedUntil: number, lastPrice: number): Promise<void> {
+  private async save(dealId: string, state: ExitState, checkedUntil: number, lastPrice: number, stopLossPrice: number | null): Promise<void> {
     await this.db.getRepository(DealEntity).update(dealId, {
       trailingPeak: state.peak,
       stopLossSince: state.stopSince === null ? null : new Date(state.stopSince),
       checkedUntil: new Date(checkedUntil),
       lastPrice,
+      stopLossPrice,
     });
   }
 }

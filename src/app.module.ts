@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { NotifierModule } from './notifier/index.js';
 import { RegistryModule } from './registry/index.js';
+import { KillSwitchModule } from './risk/index.js';
 import { TriggersModule } from './triggers/index.js';
 
 export interface AppOptions {
@@ -35,6 +36,7 @@ export class AppModule {
         BotsModule,
         EvaluatorModule,
         NotifierModule,
+        KillSwitchModule,
       ],
     };
   }

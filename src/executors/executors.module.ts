@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ExchangeModule } from '../exchange/index.js';
 import { MarketDataModule } from '../market-data/index.js';
+import { RiskModule } from '../risk/risk.module.js';
 import { TradingModule } from '../trading/index.js';
 import { BotExecutor, ExecutorRegistry } from './bot-executor.port.js';
-import { DcaDealManager } from './dca/dca-deal.manager.js';
-import { DcaMonitor } from './dca/dca-monitor.js';
+import { PositionDealManager } from './position/position-deal.manager.js';
+import { PositionMonitor } from './position/position-monitor.js';
 import { DcaExecutor } from './dca/dca.executor.js';
 import { DealCommandsController } from './deal-commands.controller.js';
 import { ExecutorTicker } from './executor-ticker.js';
@@ -13,12 +14,12 @@ import { ExecutorTicker } from './executor-ticker.js';
 const EXECUTORS = [DcaExecutor];
 
 @Module({
-  imports: [TradingModule, ExchangeModule, MarketDataModule],
+  imports: [TradingModule, ExchangeModule, MarketDataModule, RiskModule],
   controllers: [DealCommandsController],
   providers: [
     ...EXECUTORS,
-    DcaDealManager,
-    DcaMonitor,
+    PositionDealManager,
+    PositionMonitor,
     ExecutorTicker,
     { provide: ExecutorRegistry, inject: EXECUTORS, useFactory: (...executors: BotExecutor[]) => new ExecutorRegistry(executors) },
   ],

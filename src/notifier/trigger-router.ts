@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { BotEntity } from '../bots/index.js';
 import type { TriggerFiredV1 } from '../event-bus/index.js';
 import { ExecutorRegistry, type ExecutionResult } from '../executors/index.js';
 import { RegistryService, type SubscriptionRole } from '../registry/index.js';
+import { RiskService } from '../risk/index.js';
 import { OrderPlacer } from '../trading/index.js';
 
 interface Recipient {
@@ -31,6 +32,7 @@ export class TriggerRouter {
     private readonly registry: RegistryService,
     private readonly executors: ExecutorRegistry,
     private readonly placer: OrderPlacer,
+    private readonly risk: RiskService,
   ) {}
 
   async route(trigger: TriggerFiredV1): Promise<void> {
@@ -61,7 +63,7 @@ export class TriggerRouter {
       const outcome: ExecutionResult =
         unmet.length > 0
           ? { outcome: 'skipped', reason: `other entry conditions did not hold: ${unmet.join(', ')}`, orderIds: [] }
-          : await this.executors.forType(bot.type).onTrigger({ manager, bot, trigger, role });
+          : (await this.riskRefusal(manager, bot, trigger, role)) ?? (await this.executors.forType(bot.type).onTrigger({ manager, bot, trigger, role }));
       await manager.query(`UPDATE deliveries SET outcome = $3, reason = $4 WHERE trigger_id = $1 AND bot_id = $2`, [
         trigger.triggerId, bot.id, outcome.outcome, outcome.reason ?? null,
       ]);
@@ -76,6 +78,18 @@ export class TriggerRouter {
     if (result.orderIds.length > 0) {
       this.placer.submit(result.orderIds).catch((error: unknown) => this.logger.error({ ...context, err: error }, 'order placement failed'));
     }
+  }
+
+  /**
+   * An entry the exchange account's risk limits refuse (across all its bots) is recorded as refused with the rule,
+   * and the executor is not called. The check locks the account's risk row until this transaction commits.
+   */
+  private async riskRefusal(manager: EntityManager, bot: BotEntity, trigger: TriggerFiredV1, role: SubscriptionRole): Promise<ExecutionResult | undefined> {
+    if (role !== 'entry') return undefined;
+    // TODO: move sizing into the executor port (what a new deal of this bot commits): the notifier should not know bot types' settings.
+    const size = bot.settings.baseOrderSize ?? bot.settings.investment ?? bot.settings.positionSize ?? 0;
+    const decision = await this.risk.check(manager, bot.exchangeAccountId, { quoteAmount: Number(size), at: trigger.candleCloseTime });
+    return decision.allowed ? undefined : { outcome: 'refused', reason: `risk:${decision.rule}: ${decision.reason}`, orderIds: [] };
   }
 
   private async recipientsOf(trigger: TriggerFiredV1): Promise<Recipient[]> {

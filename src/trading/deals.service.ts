@@ -13,7 +13,8 @@ export interface OpenDealRequest {
   triggerId: string | null;
   decidedAt: number;
   settings?: object;
-  baseOrder: { type: 'market' | 'limit'; quoteAmount: number; price?: number };
+  /** `referencePrice` (the decision's price) sizes a market sell in base currency: a short's market entry. */
+  baseOrder: { type: 'market' | 'limit'; quoteAmount: number; price?: number; referencePrice?: number };
 }
 
 export interface LegOrder {
@@ -49,11 +50,11 @@ export class DealsService {
       entryAmount: 0, entryValue: 0, entryFees: 0, exitAmount: 0, exitValue: 0, exitFees: 0, safetyOrdersFilled: 0,
     });
     await manager.insert(DealEntity, deal);
-    const { price, quoteAmount, type } = request.baseOrder;
+    const { price, quoteAmount, type, referencePrice } = request.baseOrder;
     const order = await this.placeOrder(manager, deal, {
       leg: 'base', legIndex: 0, sequence: 0, side: request.direction === 'long' ? 'buy' : 'sell', type,
       // A limit order is sized in base currency at its price; a market buy spends its quote amount.
-      ...(price ? { price, amount: quoteAmount / price } : request.direction === 'long' ? { quoteAmount } : {}),
+      ...(price ? { price, amount: quoteAmount / price } : request.direction === 'long' ? { quoteAmount } : referencePrice ? { amount: quoteAmount / referencePrice } : {}),
       decidedAt: request.decidedAt,
     });
     await this.recordEvent(manager, deal.id, request.decidedAt, 'opened', `trigger ${request.triggerId ?? 'none'}`, { baseOrderId: order.id });

@@ -2,10 +2,12 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../clock/index.js';
+import { MarketDataSource } from '../../market-data/index.js';
+import { RiskService } from '../../risk/risk.service.js';
 import { DealsService, OrderEvents, type OrderEntity } from '../../trading/index.js';
 import { BotExecutor, type BotSnapshot, type ExecutionResult, type TriggerContext } from '../bot-executor.port.js';
-import { DcaDealManager } from './dca-deal.manager.js';
-import { DcaMonitor } from './dca-monitor.js';
+import { PositionDealManager } from '../position/position-deal.manager.js';
+import { PositionMonitor } from '../position/position-monitor.js';
 import type { DcaSettingsDto } from './dca-settings.dto.js';
 
 /** DCA: a trigger (or "as soon as possible") opens a deal with a base order; the deal manager runs it from there. */
@@ -17,11 +19,13 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
 
   constructor(
     private readonly deals: DealsService,
-    private readonly manager: DcaDealManager,
-    private readonly monitor: DcaMonitor,
+    private readonly manager: PositionDealManager,
+    private readonly monitor: PositionMonitor,
     private readonly orderEvents: OrderEvents,
     private readonly clock: Clock,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly risk: RiskService,
+    private readonly marketData: MarketDataSource,
   ) {
     super();
   }
@@ -70,7 +74,7 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
     const { order } = await this.deals.openDeal(manager, {
       botId: bot.id, exchangeAccountId: bot.exchangeAccountId, symbol: bot.symbol, direction: settings.direction ?? 'long',
       triggerId, decidedAt, settings,
-      baseOrder: { type, quoteAmount: settings.baseOrderSize, ...(type === 'limit' && { price }) },
+      baseOrder: { type, quoteAmount: settings.baseOrderSize, ...(type === 'limit' && { price }), referencePrice: price },
     });
     return { outcome: 'executed', orderIds: [order.id] };
   }
@@ -84,9 +88,14 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
     for (const bot of bots) {
       const result = await this.db.transaction(async (manager) => {
         await manager.query(`SELECT 1 FROM bots WHERE id = $1 FOR UPDATE`, [bot.id]);
-        return this.open(manager, bot, null, this.clock.now());
+        const now = this.clock.now();
+        // Without a trigger the notifier's risk check is not on the way: the account's limits are checked here.
+        const risk = await this.risk.check(manager, bot.exchangeAccountId, { quoteAmount: Number(bot.settings.baseOrderSize), at: now });
+        if (!risk.allowed) return { outcome: 'refused' as const, reason: `risk:${risk.rule}: ${risk.reason}`, orderIds: [] };
+        return this.open(manager, bot, null, now, await this.marketData.lastPrice(bot.exchange, bot.symbol, now));
       });
       if (result.outcome === 'executed') this.logger.log({ botId: bot.id }, 'deal started as soon as possible');
+      if (result.outcome === 'refused') this.logger.debug({ botId: bot.id, reason: result.reason }, 'no deal started: refused by a risk limit');
     }
   }
 

@@ -4,10 +4,10 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../clock/index.js';
 import { MarketDataSource, timeframeMs } from '../../market-data/index.js';
 import { DealEntity } from '../../trading/index.js';
-import { checkExits, stopPrice, type ExitState } from './dca-exits.js';
-import { DcaDealManager } from './dca-deal.manager.js';
-import { finalTarget } from './dca-plan.js';
-import type { DcaSettingsDto } from './dca-settings.dto.js';
+import { checkExits, stopPrice, type ExitState } from './position-exits.js';
+import { PositionDealManager } from './position-deal.manager.js';
+import { finalTarget } from '../dca/dca-plan.js';
+import type { DcaSettingsDto } from '../dca/dca-settings.dto.js';
 
 const CANDLE = '1m' as const;
 
@@ -16,12 +16,12 @@ const CANDLE = '1m' as const;
  * (stop loss, its timeout and trailing, trailing take profit) on every 1m candle closed since the last check.
  */
 @Injectable()
-export class DcaMonitor {
-  private readonly logger = new Logger(DcaMonitor.name);
+export class PositionMonitor {
+  private readonly logger = new Logger(PositionMonitor.name);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly manager: DcaDealManager,
+    private readonly manager: PositionDealManager,
     private readonly marketData: MarketDataSource,
     private readonly clock: Clock,
   ) {}

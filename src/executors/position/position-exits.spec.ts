@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkExits, type ExitSettings, type ExitState } from './dca-exits.js';
+import { checkExits, type ExitSettings, type ExitState } from './position-exits.js';
 
 const candle = (low: number, high: number, close: number) => ({ openTime: 0, open: close, high, low, close, volume: 1 });
 const fresh = (averageEntry = 100, takeProfitPrice: number | null = null): ExitState => ({ averageEntry, takeProfitPrice, peak: null, stopSince: null });

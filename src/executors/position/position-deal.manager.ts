@@ -4,8 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../clock/index.js';
 import { ExchangeConnector, roundToStep, type MarketRules } from '../../exchange/index.js';
 import { DealEntity, DealsService, OrderEntity, OrderPlacer } from '../../trading/index.js';
-import { takeProfitOrders, safetyOrder, type PlannedOrder } from './dca-plan.js';
-import type { DcaSettingsDto } from './dca-settings.dto.js';
+import { takeProfitOrders, safetyOrder, type PlannedOrder } from '../dca/dca-plan.js';
+import type { DcaSettingsDto } from '../dca/dca-settings.dto.js';
 
 const TERMINAL = new Set(['filled', 'canceled', 'rejected']);
 const live = (order: OrderEntity) => !TERMINAL.has(order.status) && order.cancelRequestedAt === null;
@@ -23,8 +23,8 @@ interface Actions {
  * Level-triggered and idempotent: it can run after any order change, on every tick, and after a restart.
  */
 @Injectable()
-export class DcaDealManager {
-  private readonly logger = new Logger(DcaDealManager.name);
+export class PositionDealManager {
+  private readonly logger = new Logger(PositionDealManager.name);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,

@@ -1,0 +1,4 @@
+export { RiskModule } from './risk.module.js';
+export { KillSwitchModule } from './kill-switch.module.js';
+export { RiskService } from './risk.service.js';
+export type { RiskDecision, RiskRequest, RiskRule } from './risk-rules.js';

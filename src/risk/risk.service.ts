@@ -1,0 +1,103 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../clock/index.js';
+import { ExchangeAccountsService } from '../exchange/index.js';
+import type { RiskSettingsDto } from './dto/risk-settings.dto.js';
+import { evaluateRisk, pauseEnd, type RiskDecision, type RiskLimits, type RiskRequest } from './risk-rules.js';
+import { RiskSettingsEntity } from './risk-settings.entity.js';
+import { readSnapshot } from './risk-snapshot.js';
+import { toRiskView, type RiskView } from './risk.view.js';
+
+const limitsOf = (row: RiskSettingsEntity): RiskLimits => ({
+  maxExposure: row.maxExposure,
+  maxOpenDeals: row.maxOpenDeals,
+  dailyLossLimit: row.dailyLossLimit,
+  stoplossGuard: row.stoplossGuard,
+  pausedUntil: row.pausedUntil?.getTime() ?? null,
+  killSwitchAt: row.killSwitchAt?.getTime() ?? null,
+});
+
+/** Risk limits per exchange account, across every bot that trades on it. */
+@Injectable()
+export class RiskService {
+  private readonly logger = new Logger(RiskService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly accounts: ExchangeAccountsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Whether one more deal may open on the account, decided at market time `request.at` (the trigger's, so a
+   * replay decides the same). Call it inside the transaction that opens the deal: it locks the account's risk row
+   * until that transaction ends, so two bots on one account cannot both pass a limit at once.
+   */
+  async check(manager: EntityManager, exchangeAccountId: string, request: RiskRequest): Promise<RiskDecision> {
+    const settings = await this.lock(manager, exchangeAccountId);
+    const snapshot = await readSnapshot(manager, exchangeAccountId, request.at, settings.stoplossGuard?.windowSeconds ?? null);
+    const { decision, pausedUntil } = evaluateRisk(limitsOf(settings), snapshot, request);
+    if (pausedUntil !== null && pausedUntil !== settings.pausedUntil?.getTime()) {
+      await manager.update(RiskSettingsEntity, exchangeAccountId, { pausedUntil: new Date(pausedUntil), updatedAt: new Date() });
+      this.logger.warn({ exchangeAccountId, pausedUntil: new Date(pausedUntil).toISOString() }, 'stoploss guard tripped: new deals paused');
+    }
+    if (!decision.allowed) this.logger.log({ exchangeAccountId, rule: decision.rule, reason: decision.reason }, 'new deal refused by a risk rule');
+    return decision;
+  }
+
+  /** The account's risk row, locked for the caller's transaction; created with no limit set when missing. */
+  async lock(manager: EntityManager, exchangeAccountId: string): Promise<RiskSettingsEntity> {
+    await manager.query(`INSERT INTO risk_settings (exchange_account_id) VALUES ($1) ON CONFLICT DO NOTHING`, [exchangeAccountId]);
+    return manager.findOneOrFail(RiskSettingsEntity, { where: { exchangeAccountId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async view(exchangeAccountId: string): Promise<RiskView> {
+    await this.accounts.find(exchangeAccountId);
+    const at = this.clock.now();
+    const settings = await this.db.manager.findOneBy(RiskSettingsEntity, { exchangeAccountId });
+    const guard = settings?.stoplossGuard ?? null;
+    const snapshot = await readSnapshot(this.db.manager, exchangeAccountId, at, guard?.windowSeconds ?? null);
+    return toRiskView(exchangeAccountId, settings, snapshot, at, pauseEnd(guard, snapshot.stopLosses, settings?.pausedUntil?.getTime() ?? null));
+  }
+
+  /** Replaces the limits; a limit left out is off. Turning the stoploss guard off ends its pause. */
+  async replace(exchangeAccountId: string, dto: RiskSettingsDto): Promise<RiskView> {
+    await this.accounts.find(exchangeAccountId);
+    const limits = {
+      maxExposure: dto.maxExposure ?? null,
+      maxOpenDeals: dto.maxOpenDeals ?? null,
+      dailyLossLimit: dto.dailyLossLimit ?? null,
+      stoplossGuard: dto.stoplossGuard ? { count: dto.stoplossGuard.count, windowSeconds: dto.stoplossGuard.windowSeconds, cooldownSeconds: dto.stoplossGuard.cooldownSeconds } : null,
+    };
+    await this.db.transaction(async (manager) => {
+      await this.lock(manager, exchangeAccountId);
+      await manager.update(RiskSettingsEntity, exchangeAccountId, {
+        ...limits,
+        ...(limits.stoplossGuard === null && { pausedUntil: null }),
+        updatedAt: new Date(),
+      });
+    });
+    this.logger.log({ exchangeAccountId, ...limits }, 'risk limits replaced');
+    return this.view(exchangeAccountId);
+  }
+
+  /** Marks the kill switch engaged (keeping the first time it was), inside the caller's transaction. */
+  async engageKillSwitch(manager: EntityManager, exchangeAccountId: string, at: number): Promise<Date> {
+    const settings = await this.lock(manager, exchangeAccountId);
+    const since = settings.killSwitchAt ?? new Date(at);
+    await manager.update(RiskSettingsEntity, exchangeAccountId, { killSwitchAt: since, updatedAt: new Date() });
+    return since;
+  }
+
+  /** Re-arms the account: new deals are judged by the other limits again. Stopped bots stay stopped until started. */
+  async rearm(exchangeAccountId: string): Promise<RiskView> {
+    await this.accounts.find(exchangeAccountId);
+    await this.db.transaction(async (manager) => {
+      await this.lock(manager, exchangeAccountId);
+      await manager.update(RiskSettingsEntity, exchangeAccountId, { killSwitchAt: null, updatedAt: new Date() });
+    });
+    this.logger.warn({ exchangeAccountId }, 'kill switch re-armed');
+    return this.view(exchangeAccountId);
+  }
+}

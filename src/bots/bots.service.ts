@@ -4,7 +4,8 @@ import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/index.js';
 import { NotFoundError, ValidationFailed } from '../common/domain-error.js';
 import { DEFAULT_PAPER_ACCOUNT_ID, ExchangeAccountsService } from '../exchange/index.js';
-import { crossFieldProblems, normalizeCondition, RegistryService, type ConditionDefinition } from '../registry/index.js';
+import { ExecutorRegistry } from '../executors/index.js';
+import { crossFieldProblems, normalizeCondition, RegistryService, type ConditionDefinition, type SubscriptionRole } from '../registry/index.js';
 import { BotEntity, type BotStatus } from './bot.entity.js';
 import { BotPreviewService } from './bot-preview.service.js';
 import { toBotView, type BotConditionRow, type BotView } from './bot.view.js';
@@ -21,6 +22,7 @@ export class BotsService {
     private readonly registry: RegistryService,
     private readonly clock: Clock,
     private readonly exchangeAccounts: ExchangeAccountsService,
+    private readonly executors: ExecutorRegistry,
     private readonly preview: BotPreviewService,
   ) {}
 
@@ -41,8 +43,8 @@ export class BotsService {
         settings: { ...dto[dto.type] },
       });
       await manager.insert(BotEntity, bot);
-      const registered = await this.registry.register(manager, definitions, this.clock.now());
-      await this.registry.subscribe(manager, bot.id, registered.map((c) => ({ conditionId: c.id, role: 'entry' as const })));
+      const registered = await this.registry.register(manager, definitions.map((d) => d.definition), this.clock.now());
+      await this.registry.subscribe(manager, bot.id, registered.map((c, i) => ({ conditionId: c.id, role: definitions[i].role })));
       this.logger.log({ botId: bot.id, type: bot.type, conditions: registered.map((c) => c.key) }, 'bot created');
       return bot.id;
     });
@@ -98,10 +100,15 @@ export class BotsService {
     return account.id;
   }
 
-  private definitionsOf(dto: CreateBotDto): ConditionDefinition[] {
+  /** The entry conditions, and those the bot's type adds (a trend's exits, a grid's range edges), normalised. */
+  private definitionsOf(dto: CreateBotDto): { definition: ConditionDefinition; role: SubscriptionRole }[] {
     const market = { exchange: dto.exchange, symbol: dto.symbol };
-    const definitions = (dto.conditions ?? []).map((condition, i) => normalizeCondition(condition, market, `conditions.${i}`));
-    const problems = definitions.flatMap((definition, i) => crossFieldProblems(definition, `conditions.${i}`));
+    const wanted = [
+      ...(dto.conditions ?? []).map((condition, i) => ({ condition, role: 'entry' as SubscriptionRole, field: `conditions.${i}` })),
+      ...(this.executors.forType(dto.type).extraSubscriptions?.({ ...dto[dto.type] }) ?? []),
+    ];
+    const definitions = wanted.map((w) => ({ definition: normalizeCondition(w.condition, market, w.field), role: w.role, field: w.field }));
+    const problems = definitions.flatMap((d) => crossFieldProblems(d.definition, d.field));
     if (problems.length > 0) throw new ValidationFailed(problems);
     return definitions;
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TriggerFiredV1 } from '../event-bus/index.js';
-import type { SubscriptionRole } from '../registry/index.js';
+import type { ConditionInput, SubscriptionRole } from '../registry/index.js';
 
 /** What an executor needs to know of a bot (the bots module's entity satisfies it). */
 export interface BotSnapshot {
@@ -27,12 +27,26 @@ export interface ExecutionResult {
   reason?: string;
   /** Orders recorded as pending in the transaction, to send once it has committed. */
   orderIds: string[];
+  /** Work that must wait for the commit (e.g. bringing a deal's orders up to date after a close was decided). */
+  afterCommit?: () => Promise<void>;
+}
+
+/** A condition a bot type subscribes its bots to beyond the entry conditions (a trend's exits, a grid's range edges). */
+export interface ExtraSubscription {
+  role: SubscriptionRole;
+  condition: ConditionInput;
+  /** Where the condition came from in the request, for error messages (e.g. `trend.exitConditions.0`). */
+  field: string;
 }
 
 /** One bot type's behaviour. Adding a bot type adds an executor to the registry's list, and nothing else. */
 export abstract class BotExecutor {
   abstract readonly type: string;
   abstract onTrigger(context: TriggerContext): Promise<ExecutionResult>;
+  /** The quote amount a new deal of this bot commits at most: what the account's risk limits weigh. */
+  entryCommitment?(bot: BotSnapshot): number;
+  /** Conditions to register and subscribe besides the request's top-level (entry) conditions. */
+  extraSubscriptions?(settings: Record<string, any>): ExtraSubscription[];
   /** Work on every tick: deals' orders brought up to date, exits checked on closed candles. */
   onTick?(): Promise<void>;
   /** Closes a deal at market (manual close, kill switch). */

@@ -52,14 +52,14 @@ describe('DCA executor', () => {
 
   it('opens a deal with a market base order sized in quote currency, decided at the trigger candle close', async () => {
     const { deals, opened } = fakeDeals([]);
-    const result = await new DcaExecutor(deals, {} as never, {} as never, { subscribe: () => undefined } as never, {} as never, {} as never, {} as never, {} as never).onTrigger(context('dca', { baseOrderSize: 100, orderType: 'market' }));
+    const result = await new DcaExecutor(deals, {} as never, {} as never, {} as never, {} as never, {} as never, {} as never).onTrigger(context('dca', { baseOrderSize: 100, orderType: 'market' }));
     expect(result).toEqual({ outcome: 'executed', orderIds: ['o1'] });
     expect(opened).toEqual([expect.objectContaining({ direction: 'long', triggerId: 't1', decidedAt: 900_000, baseOrder: expect.objectContaining({ type: 'market', quoteAmount: 100 }) })]);
   });
 
   it('skips with the reason when the bot already has an open deal', async () => {
     const { deals, opened } = fakeDeals([{ id: 'open-1' }]);
-    const result = await new DcaExecutor(deals, {} as never, {} as never, { subscribe: () => undefined } as never, {} as never, {} as never, {} as never, {} as never).onTrigger(context('dca', { baseOrderSize: 100 }));
+    const result = await new DcaExecutor(deals, {} as never, {} as never, {} as never, {} as never, {} as never, {} as never).onTrigger(context('dca', { baseOrderSize: 100 }));
     expect(result).toEqual({ outcome: 'skipped', reason: 'bot already has an open deal (open-1)', orderIds: [] });
     expect(opened).toEqual([]);
   });

@@ -8,10 +8,11 @@ import { PositionDealManager } from './position/position-deal.manager.js';
 import { PositionMonitor } from './position/position-monitor.js';
 import { DcaExecutor } from './dca/dca.executor.js';
 import { DealCommandsController } from './deal-commands.controller.js';
+import { TrendExecutor } from './trend/trend.executor.js';
 import { ExecutorTicker } from './executor-ticker.js';
 
 /** Every bot type's executor; a new type is one more class in this list. */
-const EXECUTORS = [DcaExecutor];
+const EXECUTORS = [DcaExecutor, TrendExecutor];
 
 @Module({
   imports: [TradingModule, ExchangeModule, MarketDataModule, RiskModule],

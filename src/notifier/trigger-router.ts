@@ -51,21 +51,21 @@ export class TriggerRouter {
   }
 
   private async deliver(trigger: TriggerFiredV1, { bot, role, unmet }: Recipient): Promise<void> {
-    const context = { triggerId: trigger.triggerId, conditionId: trigger.conditionId, botId: bot.id };
+    const context = { triggerId: trigger.triggerId, conditionId: trigger.conditionId, botId: bot.id, role };
     const result = await this.db.transaction(async (manager) => {
       const claimed: unknown[] = await manager.query(
-        `INSERT INTO deliveries (trigger_id, bot_id, outcome) VALUES ($1, $2, 'skipped') ON CONFLICT DO NOTHING RETURNING bot_id`,
-        [trigger.triggerId, bot.id],
+        `INSERT INTO deliveries (trigger_id, bot_id, role, outcome) VALUES ($1, $2, $3, 'skipped') ON CONFLICT DO NOTHING RETURNING bot_id`,
+        [trigger.triggerId, bot.id, role],
       );
       if (claimed.length === 0) return undefined;
       // One decision per bot at a time: two triggers must not both see "no open deal".
       await manager.query(`SELECT 1 FROM bots WHERE id = $1 FOR UPDATE`, [bot.id]);
       const outcome: ExecutionResult =
         unmet.length > 0
-          ? { outcome: 'skipped', reason: `other entry conditions did not hold: ${unmet.join(', ')}`, orderIds: [] }
+          ? { outcome: 'skipped', reason: `other ${role} conditions did not hold: ${unmet.join(', ')}`, orderIds: [] }
           : (await this.riskRefusal(manager, bot, trigger, role)) ?? (await this.executors.forType(bot.type).onTrigger({ manager, bot, trigger, role }));
-      await manager.query(`UPDATE deliveries SET outcome = $3, reason = $4 WHERE trigger_id = $1 AND bot_id = $2`, [
-        trigger.triggerId, bot.id, outcome.outcome, outcome.reason ?? null,
+      await manager.query(`UPDATE deliveries SET outcome = $4, reason = $5 WHERE trigger_id = $1 AND bot_id = $2 AND role = $3`, [
+        trigger.triggerId, bot.id, role, outcome.outcome, outcome.reason ?? null,
       ]);
       await this.registry.markTriggered(manager, trigger.conditionId, [bot.id], new Date(trigger.candleCloseTime));
       return outcome;
@@ -78,6 +78,9 @@ export class TriggerRouter {
     if (result.orderIds.length > 0) {
       this.placer.submit(result.orderIds).catch((error: unknown) => this.logger.error({ ...context, err: error }, 'order placement failed'));
     }
+    if (result.afterCommit) {
+      result.afterCommit().catch((error: unknown) => this.logger.warn({ ...context, err: error }, 'follow-up after delivery failed; the next tick catches up'));
+    }
   }
 
   /**
@@ -86,9 +89,8 @@ export class TriggerRouter {
    */
   private async riskRefusal(manager: EntityManager, bot: BotEntity, trigger: TriggerFiredV1, role: SubscriptionRole): Promise<ExecutionResult | undefined> {
     if (role !== 'entry') return undefined;
-    // TODO: move sizing into the executor port (what a new deal of this bot commits): the notifier should not know bot types' settings.
-    const size = bot.settings.baseOrderSize ?? bot.settings.investment ?? bot.settings.positionSize ?? 0;
-    const decision = await this.risk.check(manager, bot.exchangeAccountId, { quoteAmount: Number(size), at: trigger.candleCloseTime });
+    const size = this.executors.forType(bot.type).entryCommitment?.(bot) ?? 0;
+    const decision = await this.risk.check(manager, bot.exchangeAccountId, { quoteAmount: size, at: trigger.candleCloseTime });
     return decision.allowed ? undefined : { outcome: 'refused', reason: `risk:${decision.rule}: ${decision.reason}`, orderIds: [] };
   }
 
@@ -101,17 +103,21 @@ export class TriggerRouter {
     if (subscribers.length === 0) return [];
     const botIds = [...new Set(subscribers.map((s) => s.bot_id))];
     const bots = new Map((await this.db.getRepository(BotEntity).findBy({ id: In(botIds) })).map((bot) => [bot.id, bot]));
-    const unmetByBot = await this.unmetEntryConditions(trigger, botIds);
+    const unmet = await this.unmetSignalConditions(trigger, botIds);
     return subscribers
       .filter((s) => bots.has(s.bot_id))
-      .map((s) => ({ bot: bots.get(s.bot_id)!, role: s.role, unmet: s.role === 'entry' ? (unmetByBot.get(s.bot_id) ?? []) : [] }));
+      .map((s) => ({ bot: bots.get(s.bot_id)!, role: s.role, unmet: unmet.get(`${s.bot_id}|${s.role}`) ?? [] }));
   }
 
-  /** A bot's entry fires when all its entry conditions hold (AND), judged as of the trigger's candle close. */
-  private async unmetEntryConditions(trigger: TriggerFiredV1, botIds: string[]): Promise<Map<string, string[]>> {
-    const others: { bot_id: string; id: string; timeframe: string }[] = await this.db.query(
-      `SELECT s.bot_id, c.id, c.timeframe FROM subscriptions s JOIN conditions c ON c.id = s.condition_id
-       WHERE s.bot_id = ANY($1::uuid[]) AND s.role = 'entry' AND s.condition_id <> $2`,
+  /**
+   * A bot's entry (or exit) fires when all its entry (exit) conditions hold (AND), judged as of the trigger's candle
+   * close. Other roles (a grid's range edges) stand alone.
+   */
+  private async unmetSignalConditions(trigger: TriggerFiredV1, botIds: string[]): Promise<Map<string, string[]>> {
+    const others: { bot_id: string; role: string; id: string; timeframe: string }[] = await this.db.query(
+      `SELECT s.bot_id, s.role, c.id, c.timeframe FROM subscriptions s JOIN conditions c ON c.id = s.condition_id
+       WHERE s.bot_id = ANY($1::uuid[]) AND s.role IN ('entry', 'exit') AND s.condition_id <> $2
+         AND EXISTS (SELECT 1 FROM subscriptions t WHERE t.bot_id = s.bot_id AND t.role = s.role AND t.condition_id = $2)`,
       [botIds, trigger.conditionId],
     );
     if (others.length === 0) return new Map();
@@ -120,7 +126,8 @@ export class TriggerRouter {
     const unmet = new Map<string, string[]>();
     for (const other of others) {
       if (held.get(other.id) === true) continue;
-      unmet.set(other.bot_id, [...(unmet.get(other.bot_id) ?? []), other.id]);
+      const key = `${other.bot_id}|${other.role}`;
+      unmet.set(key, [...(unmet.get(key) ?? []), other.id]);
     }
     return unmet;
   }

@@ -5,3 +5,4 @@ export type { SubscriptionRole } from './subscription.entity.js';
 export { canonicalKey, indicatorKey } from './canonical-key.js';
 export { normalizeCondition, crossFieldProblems, type ConditionInput } from './condition-definition.js';
 export { INDICATORS, INDICATOR_NAMES, OPERATORS, type ConditionDefinition, type IndicatorRef, type Operator, type IndicatorName } from './indicator-catalog.js';
+export { ConditionDto } from './dto/condition.dto.js';

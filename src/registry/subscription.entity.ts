@@ -1,7 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-/** What a subscription is for: a DCA or trend entry, a trend exit, a grid's range edges. */
-export type SubscriptionRole = 'entry' | 'exit' | 'range_below' | 'range_above';
+/**
+ * What a subscription is for: an entry (DCA, trend, a grid's start), a trend's exit, or a grid's range edges
+ * (price leaves the range below / above, and comes back into it from below / from above).
+ */
+export type SubscriptionRole = 'entry' | 'exit' | 'range_below' | 'range_above' | 'range_back_from_below' | 'range_back_from_above';
 
 @Entity('subscriptions')
 export class SubscriptionEntity {

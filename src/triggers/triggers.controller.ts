@@ -38,7 +38,8 @@ export class TriggersController {
       `SELECT t.id, t.seq, t.condition_id, c.key, t.candle_open_time, t.candle_close_time, t."values", t.published_at, t.handled_at,
               d.outcome, d.reason
        FROM triggers t JOIN conditions c ON c.id = t.condition_id
-       LEFT JOIN deliveries d ON d.trigger_id = t.id AND d.bot_id = $3
+       LEFT JOIN LATERAL (SELECT bot_id, outcome, reason FROM deliveries WHERE trigger_id = t.id AND bot_id = $3
+                          ORDER BY role = 'entry' DESC, role LIMIT 1) d ON true
        WHERE t.seq > $2::bigint
          AND ($4::uuid IS NULL OR t.condition_id = $4)
          AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.bot_id = $3 AND s.condition_id = t.condition_id)

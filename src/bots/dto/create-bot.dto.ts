@@ -2,10 +2,10 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
-import { DcaSettingsDto } from '../../executors/index.js';
-import { ConditionDto } from './condition.dto.js';
+import { DcaSettingsDto, TrendSettingsDto } from '../../executors/index.js';
+import { ConditionDto } from '../../registry/index.js';
 
-export const BOT_TYPES = ['dca'] as const;
+export const BOT_TYPES = ['dca', 'trend'] as const;
 
 export class CreateBotDto {
   @IsString() @MinLength(1) @MaxLength(100)
@@ -34,6 +34,11 @@ export class CreateBotDto {
   @IsObject({ message: 'dca settings are required for a dca bot, e.g. {"baseOrderSize": 100}' })
   @ValidateNested() @Type(() => DcaSettingsDto)
   dca?: DcaSettingsDto;
+
+  @ValidateIf((bot: CreateBotDto) => bot.type === 'trend', { message: 'trend settings are required for a trend bot' })
+  @IsObject({ message: 'trend settings are required for a trend bot, e.g. {"exitConditions": [...], "positionSize": 100}' })
+  @ValidateNested() @Type(() => TrendSettingsDto)
+  trend?: TrendSettingsDto;
 
   /** A created bot runs at once unless this is false. */
   @IsOptional() @IsBoolean()

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../clock/index.js';
 import { MarketDataSource } from '../../market-data/index.js';
 import { RiskService } from '../../risk/risk.service.js';
-import { DealsService, OrderEvents, type OrderEntity } from '../../trading/index.js';
+import { DealsService } from '../../trading/index.js';
 import { BotExecutor, type BotSnapshot, type ExecutionResult, type TriggerContext } from '../bot-executor.port.js';
 import { PositionDealManager } from '../position/position-deal.manager.js';
 import { PositionMonitor } from '../position/position-monitor.js';
@@ -15,13 +15,11 @@ import type { DcaSettingsDto } from './dca-settings.dto.js';
 export class DcaExecutor extends BotExecutor implements OnModuleInit {
   readonly type = 'dca';
   private readonly logger = new Logger(DcaExecutor.name);
-  private reactions: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deals: DealsService,
     private readonly manager: PositionDealManager,
     private readonly monitor: PositionMonitor,
-    private readonly orderEvents: OrderEvents,
     private readonly clock: Clock,
     @InjectDataSource() private readonly db: DataSource,
     private readonly risk: RiskService,
@@ -31,16 +29,20 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.orderEvents.subscribe(async (order) => this.react(order));
+    this.manager.manage(this.type);
   }
 
   async onTrigger({ manager, bot, trigger }: TriggerContext): Promise<ExecutionResult> {
     return this.open(manager, bot, trigger.triggerId, trigger.candleCloseTime, trigger.values.close ?? undefined);
   }
 
+  override entryCommitment(bot: BotSnapshot): number {
+    return Number((bot.settings as DcaSettingsDto).baseOrderSize);
+  }
+
   override async onTick(): Promise<void> {
     await this.startAsapDeals();
-    await this.monitor.tick();
+    await this.monitor.tick(this.type);
   }
 
   override closeDeal(dealId: string, reason: string): Promise<void> {
@@ -52,7 +54,7 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
   }
 
   override idle(): Promise<void> {
-    return this.reactions;
+    return this.manager.idle();
   }
 
   /** Opens a deal unless the bot's own limits say no: max active deals, cooldown since the last deal ended. */
@@ -97,17 +99,5 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
       if (result.outcome === 'executed') this.logger.log({ botId: bot.id }, 'deal started as soon as possible');
       if (result.outcome === 'refused') this.logger.debug({ botId: bot.id, reason: result.reason }, 'no deal started: refused by a risk limit');
     }
-  }
-
-  /** A DCA deal's order changed: bring the deal up to date, one reaction at a time, never inside the placer's turn. */
-  private react(order: OrderEntity): void {
-    if (!order.dealId || !order.botId) return;
-    const dealId = order.dealId;
-    this.reactions = this.reactions
-      .then(async () => {
-        const [row] = await this.db.query(`SELECT b.type FROM deals d JOIN bots b ON b.id = d.bot_id WHERE d.id = $1`, [dealId]);
-        if (row?.type === this.type) await this.manager.sync(dealId);
-      })
-      .catch((error: unknown) => this.logger.warn({ err: error, dealId }, 'deal update after an order change failed; the next tick catches up'));
   }
 }

@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../clock/index.js';
 import { ExchangeConnector, roundToStep, type MarketRules } from '../../exchange/index.js';
-import { DealEntity, DealsService, OrderEntity, OrderPlacer } from '../../trading/index.js';
+import { DealEntity, DealsService, OrderEntity, OrderEvents, OrderPlacer } from '../../trading/index.js';
 import { takeProfitOrders, safetyOrder, type PlannedOrder } from '../dca/dca-plan.js';
 import type { DcaSettingsDto } from '../dca/dca-settings.dto.js';
 
@@ -23,8 +23,11 @@ interface Actions {
  * Level-triggered and idempotent: it can run after any order change, on every tick, and after a restart.
  */
 @Injectable()
-export class PositionDealManager {
+export class PositionDealManager implements OnModuleInit {
   private readonly logger = new Logger(PositionDealManager.name);
+  /** Bot types whose deals this manager runs (DCA, trend); their deals are brought up to date after each order change. */
+  private readonly types = new Set<string>();
+  private reactions: Promise<void> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -32,7 +35,44 @@ export class PositionDealManager {
     private readonly placer: OrderPlacer,
     private readonly connector: ExchangeConnector,
     private readonly clock: Clock,
+    private readonly orderEvents: OrderEvents,
   ) {}
+
+  onModuleInit(): void {
+    this.orderEvents.subscribe(async (order) => this.react(order));
+  }
+
+  manage(type: string): void {
+    this.types.add(type);
+  }
+
+  /** Resolves when the reactions to order changes queued so far are done. */
+  idle(): Promise<void> {
+    return this.reactions;
+  }
+
+  /** Inside the caller's transaction: the deal is to be closed at market; call `sync` once it has committed. */
+  async markClosing(manager: EntityManager, dealId: string, reason: string, at: number): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH requested AS (UPDATE deals SET phase = 'closing', close_requested_reason = $2, checked_until = $3
+         WHERE id = $1 AND status = 'open' AND phase <> 'closing' RETURNING id) SELECT id FROM requested`,
+      [dealId, reason, new Date(at)],
+    );
+    if (rows.length > 0) await this.deals.recordEvent(manager, dealId, at, 'close_requested', reason);
+    return rows.length > 0;
+  }
+
+  /** A managed deal's order changed: bring the deal up to date, one reaction at a time, never inside the placer's turn. */
+  private react(order: OrderEntity): void {
+    if (!order.dealId) return;
+    const dealId = order.dealId;
+    this.reactions = this.reactions
+      .then(async () => {
+        const [row] = await this.db.query(`SELECT b.type FROM deals d JOIN bots b ON b.id = d.bot_id WHERE d.id = $1`, [dealId]);
+        if (row && this.types.has(row.type)) await this.sync(dealId);
+      })
+      .catch((error: unknown) => this.logger.warn({ err: error, dealId }, 'deal update after an order change failed; the next tick catches up'));
+  }
 
   async sync(dealId: string): Promise<void> {
     const deal = await this.db.getRepository(DealEntity).findOneBy({ id: dealId });
@@ -50,14 +90,7 @@ export class PositionDealManager {
 
   /** Asks for a deal to be closed at market (stop loss, trailing exits, manual close), decided at market time `at`. */
   async requestClose(dealId: string, reason: string, at: number): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      const rows: unknown[] = await manager.query(
-        `WITH requested AS (UPDATE deals SET phase = 'closing', close_requested_reason = $2, checked_until = $3
-           WHERE id = $1 AND status = 'open' AND phase <> 'closing' RETURNING id) SELECT id FROM requested`,
-        [dealId, reason, new Date(at)],
-      );
-      if (rows.length > 0) await this.deals.recordEvent(manager, dealId, at, 'close_requested', reason);
-    });
+    await this.db.transaction((manager) => this.markClosing(manager, dealId, reason, at));
     await this.sync(dealId);
   }
 

@@ -21,7 +21,7 @@ export interface ExitState {
   stopSince: number | null;
 }
 
-export type ExitReason = 'stop_loss' | 'trailing_stop' | 'take_profit';
+export type ExitReason = 'stop_loss' | 'trailing_stop' | 'take_profit' | 'time_limit';
 
 export interface ExitDecision {
   state: ExitState;

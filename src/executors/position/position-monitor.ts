@@ -7,6 +7,7 @@ import { DealEntity } from '../../trading/index.js';
 import { checkExits, stopPrice, type ExitState } from './position-exits.js';
 import { PositionDealManager } from './position-deal.manager.js';
 import { finalTarget } from '../dca/dca-plan.js';
+import { takeProfitPrice } from '../dca/ladder.js';
 import type { DcaSettingsDto } from '../dca/dca-settings.dto.js';
 
 const CANDLE = '1m' as const;
@@ -26,13 +27,14 @@ export class PositionMonitor {
     private readonly clock: Clock,
   ) {}
 
-  async tick(): Promise<void> {
+  /** Checks the open deals of bots of `type`. */
+  async tick(type: string): Promise<void> {
     const deals: (DealEntity & { exchange: string })[] = await this.db
       .getRepository(DealEntity)
       .createQueryBuilder('d')
       .innerJoin('bots', 'b', 'b.id = d.bot_id')
       .addSelect('b.exchange', 'exchange')
-      .where(`d.status = 'open' AND b.type = 'dca'`)
+      .where(`d.status = 'open' AND b.type = :type`, { type })
       .orderBy('d.opened_at')
       .getRawAndEntities()
       .then(({ entities, raw }) => entities.map((deal, i) => Object.assign(deal, { exchange: raw[i].exchange as string })));
@@ -54,15 +56,23 @@ export class PositionMonitor {
     const since = deal.checkedUntil?.getTime() ?? deal.openedAt.getTime();
     const candles = await this.marketData.fetchClosedCandles({ exchange, symbol: deal.symbol, timeframe: CANDLE }, since, this.clock.now(), 10_000);
     if (candles.length === 0) return;
+    const activationPercent = (settings as { trailingActivation?: number }).trailingActivation;
+    const activation = activationPercent === undefined ? undefined : takeProfitPrice(deal.averageEntry, activationPercent, deal.direction);
+    const timeLimit = (settings as { timeLimit?: number }).timeLimit;
     let state: ExitState = {
       averageEntry: deal.averageEntry,
-      takeProfitPrice: settings.takeProfit !== undefined ? finalTarget(settings, deal) : null,
+      takeProfitPrice: activation ?? (settings.takeProfit !== undefined ? finalTarget(settings, deal) : null),
       peak: deal.trailingPeak,
       stopSince: deal.stopLossSince?.getTime() ?? null,
     };
     for (const candle of candles) {
       const decision = checkExits({ ...settings, direction: deal.direction }, state, candle, candle.openTime + tf);
       state = decision.state;
+      if (!decision.exit && timeLimit && candle.openTime + tf - deal.openedAt.getTime() >= timeLimit * 1000) {
+        decision.exit = { reason: 'time_limit', at: candle.openTime + tf, price: candle.close };
+      }
+      // A trailing take profit armed at an activation price is what a trend bot calls its trailing stop.
+      if (decision.exit?.reason === 'take_profit' && activation !== undefined) decision.exit.reason = 'trailing_stop';
       if (decision.exit) {
         this.logger.log({ dealId, botId: deal.botId, reason: decision.exit.reason, price: decision.exit.price }, 'deal exit triggered');
         await this.save(dealId, state, decision.exit.at, candle.close, stopPrice({ ...settings, direction: deal.direction }, state));

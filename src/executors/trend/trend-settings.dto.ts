@@ -1,26 +1,28 @@
 import { Type } from 'class-transformer';
+import { ConditionDto } from '../../registry/index.js';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, Max, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
-/** Arms when price reaches `activation`, then closes on a pull-back of `delta` % from the best price since. */
+/**
+ * Arms once the position is `activation` % in profit, then closes on a pull-back of `delta` % from the best price
+ * since. Relative to the entry, because one bot opens many positions at different prices.
+ */
 export class TrailingStopDto {
-  @IsNumber(finite) @IsPositive()
+  @IsNumber(finite) @IsPositive() @Max(1000)
   activation: number;
 
   @IsNumber(finite) @IsPositive() @Max(50)
   delta: number;
 }
 
-/**
- * The `trend` object of `POST /bots`: the top-level `conditions` enter a position, `exitConditions` close it.
- * `exitConditions` holds condition bodies; the bots module validates them like entry conditions (ConditionDto).
- */
+/** The `trend` object of `POST /bots`: the top-level `conditions` enter a position, `exitConditions` (all holding) close it. */
 export class TrendSettingsDto {
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @IsObject({ each: true })
-  exitConditions: Record<string, unknown>[];
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10)
+  @ValidateNested({ each: true }) @Type(() => ConditionDto)
+  exitConditions: ConditionDto[];
 
   /** Position size in quote currency ... */
   @ValidateIf((s: TrendSettingsDto) => s.positionSizePercent === undefined, { message: 'positionSize or positionSizePercent is required' })

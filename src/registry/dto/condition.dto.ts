@@ -2,7 +2,7 @@ import {
   IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateBy, isNumber, isObject, type ValidationArguments,
 } from 'class-validator';
 import { TIMEFRAMES } from '../../market-data/index.js';
-import { INDICATOR_NAMES, OPERATORS } from '../../registry/index.js';
+import { INDICATOR_NAMES, OPERATORS } from '../indicator-catalog.js';
 
 const isFiniteNumber = (value: unknown) => isNumber(value, { allowNaN: false, allowInfinity: false });
 

@@ -9,7 +9,7 @@ function createClock(config: AppConfig, marketData: MarketDataSource): Clock {
   if (config.env.MARKET_DATA_SOURCE === 'ccxt') return new SystemClock();
   const origin = marketData.replayOrigin() ?? Date.now();
   logger.log(`clock: replay from ${new Date(origin).toISOString()} at ${config.env.REPLAY_SPEED}x`);
-  return new ReplayClock(origin, config.env.REPLAY_SPEED);
+  return new ReplayClock(origin, config.env.REPLAY_SPEED, Date.now, config.env.REPLAY_STARTED_AT);
 }
 
 @Global()

@@ -20,9 +20,10 @@ export class ReplayClock extends Clock {
     private readonly origin: number,
     private readonly speed: number,
     private readonly wall: () => number = Date.now,
+    startedAt?: number,
   ) {
     super();
-    this.startedAt = wall();
+    this.startedAt = startedAt ?? wall();
   }
 
   now(): number {

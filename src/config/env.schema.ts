@@ -39,12 +39,23 @@ export class EnvSchema {
   @Transform(toNumber) @IsNumber() @IsPositive()
   REPLAY_SPEED = 1;
 
+  /**
+   * Wall time (epoch ms) at which the replay began: replicas and restarted instances given the same value share
+   * one market time. Default: when this process starts.
+   */
+  @Transform(toNumber) @IsOptional() @IsInt() @Min(0)
+  REPLAY_STARTED_AT?: number;
+
   @Matches(/^(off|\S+ \S+ \S+ \S+ \S+ \S+)$/, { message: 'must be a six-field cron expression with seconds, e.g. "*/10 * * * * *", or "off"' })
   EVALUATOR_CRON = '*/10 * * * * *';
 
   /** Candles of history fetched to warm up indicators when a series starts. */
   @Transform(toNumber) @IsInt() @Min(50) @Max(5000)
   EVALUATOR_WARMUP_CANDLES = 500;
+
+  /** How long an instance's hold on a series lasts without renewal: a dead replica's series move on after this. */
+  @Transform(toNumber) @IsInt() @Min(1000)
+  EVALUATOR_LEASE_MS = 30_000;
 
   @Transform(emptyToUndefined) @IsOptional() @IsString()
   ADMIN_TOKEN?: string;

@@ -5,6 +5,7 @@ import { lastClosedOpenTime, MarketDataSource, seriesKey, timeframeMs, type Cand
 import { RegistryService, type ConditionEntity } from '../registry/index.js';
 import { TriggerRelay } from '../triggers/index.js';
 import { EvaluationStore, StaleCursorError, type ConditionAdvance } from './evaluation.store.js';
+import { SeriesLeases } from './series-leases.js';
 import { SeriesRuntime, type Evaluation } from './series-runtime.js';
 
 export interface TickReport {
@@ -45,11 +46,14 @@ export class EvaluationService {
     private readonly registry: RegistryService,
     private readonly store: EvaluationStore,
     private readonly relay: TriggerRelay,
+    private readonly leases: SeriesLeases,
   ) {}
 
   async tick(): Promise<TickReport> {
     const now = this.clock.now();
-    const bySeries = groupBySeries(await this.registry.subscribedConditions());
+    const subscribed = groupBySeries(await this.registry.subscribedConditions());
+    const held = await this.leases.acquire([...subscribed.keys()]);
+    const bySeries = new Map([...subscribed].filter(([key]) => held.has(key)));
     for (const key of this.runtimes.keys()) if (!bySeries.has(key)) this.runtimes.delete(key);
     this.owners.clear();
 

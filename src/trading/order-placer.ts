@@ -117,15 +117,27 @@ export class OrderPlacer implements OnApplicationShutdown {
   private async send(gateway: ExchangeGateway, order: OrderEntity): Promise<void> {
     const rules = await gateway.marketRules(order.symbol);
     const request = prepareOrder(toRequest(order), rules, order.price ?? undefined);
-    await this.db.getRepository(OrderEntity).update(order.id, {
-      sendStartedAt: new Date(),
-      attempts: order.attempts + 1,
-      amount: request.amount ?? order.amount,
-      price: request.price ?? order.price,
-      quoteAmount: request.quoteAmount ?? order.quoteAmount,
-      notFoundCount: 0,
-      firstNotFoundAt: null,
-    });
+    // The claim: only the process whose update matches the attempt count it read may send. Another replica (or a
+    // second pass of this one) that read the same row finds it changed and leaves the order alone.
+    const claimed = await this.db
+      .getRepository(OrderEntity)
+      .createQueryBuilder()
+      .update()
+      .set({
+        sendStartedAt: new Date(),
+        attempts: order.attempts + 1,
+        amount: request.amount ?? order.amount,
+        price: request.price ?? order.price,
+        quoteAmount: request.quoteAmount ?? order.quoteAmount,
+        notFoundCount: 0,
+        firstNotFoundAt: null,
+      })
+      .where(`id = :id AND attempts = :attempts AND status = 'pending'`, { id: order.id, attempts: order.attempts })
+      .execute();
+    if (claimed.affected !== 1) {
+      this.logger.debug({ orderId: order.id }, 'order claimed by another process; not sending');
+      return;
+    }
     order.sendStartedAt = new Date();
     const answer = await gateway.createOrder(request);
     await this.recorder.record(order.id, answer);

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'pg';
 import { AppProcess } from '../support/app-process.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
-import { assertFlowInvariants } from '../support/flow-invariants.js';
+import { assertFlowInvariants, waitUntilDrained } from '../support/flow-invariants.js';
 import { deleteKeysUnder, REDIS_URL, uniqueKeyPrefix } from '../support/redis.js';
 import { BINANCE_1M } from '../support/reference-market.js';
-import { sleep, waitFor } from '../support/wait-for.js';
+import { sleep } from '../support/wait-for.js';
 
 const KILLS = 20;
 
@@ -69,10 +69,7 @@ describe('killing the app anywhere in the flow', () => {
 
     // A last instance with the evaluator off finishes what the killed ones left: relays, deliveries, orders.
     app = await AppProcess.start({ ...env, EVALUATOR_CRON: 'off' });
-    const leftovers = async () => (await db.query(
-      `SELECT (SELECT count(*) FROM triggers WHERE handled_at IS NULL)::int + (SELECT count(*) FROM orders WHERE status = 'pending')::int AS n`,
-    )).rows[0].n;
-    await waitFor(async () => (await leftovers()) === 0, 60_000, 'every trigger handled and every order settled');
+    await waitUntilDrained(db);
     expect(await app.stop()).toBe(0);
     app = undefined;
 

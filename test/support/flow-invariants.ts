@@ -57,3 +57,17 @@ export async function assertFlowInvariants(db: Client): Promise<{ evaluations: n
   )).rows[0];
   return totals;
 }
+
+/** Waits until no trigger is unhandled and no order pending, twice in a row a moment apart (fills can spawn orders). */
+export async function waitUntilDrained(db: Client, timeoutMs = 60_000): Promise<void> {
+  const leftovers = async () => (await db.query(
+    `SELECT (SELECT count(*) FROM triggers WHERE handled_at IS NULL)::int + (SELECT count(*) FROM orders WHERE status = 'pending')::int AS n`,
+  )).rows[0].n;
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 2) {
+    if (Date.now() > deadline) throw new Error(`not drained after ${timeoutMs} ms: ${await leftovers()} trigger(s) or order(s) left`);
+    quiet = (await leftovers()) === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}

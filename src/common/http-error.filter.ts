@@ -17,7 +17,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'unhandled error in request');
+    // Only a crash is an error worth a stack in the logs; a 503 the app chose to answer (health) is not.
+    if (body.statusCode >= 500 && !(exception instanceof HttpException)) this.logger.error({ err: exception }, 'unhandled error in request');
     response.status(body.statusCode).json(body);
   }
 
@@ -33,6 +34,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   private fromHttpException(exception: HttpException): ErrorBody {
     const status = exception.getStatus();
     const answer = exception.getResponse();
+    // A structured answer the app built on purpose (the health check's per-dependency report) goes out as it is.
+    if (typeof answer === 'object' && answer !== null && 'details' in answer) return { statusCode: status, ...(answer as object) } as ErrorBody;
     const message = typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message ?? exception.message);
     // Body-parser errors (bad JSON, refused keys) arrive as HttpExceptions with a status but no field: the body is at fault.
     const fields = status === HttpStatus.BAD_REQUEST ? [{ field: 'body', message }] : undefined;

@@ -53,6 +53,10 @@ export class EnvSchema {
   @Transform(toNumber) @IsInt() @Min(50) @Max(5000)
   EVALUATOR_WARMUP_CANDLES = 500;
 
+  /** Health reports the evaluator degraded when its last completed tick is older than this. */
+  @Transform(toNumber) @IsInt() @Min(1000)
+  EVALUATOR_STALE_MS = 120_000;
+
   /** How long an instance's hold on a series lasts without renewal: a dead replica's series move on after this. */
   @Transform(toNumber) @IsInt() @Min(1000)
   EVALUATOR_LEASE_MS = 30_000;

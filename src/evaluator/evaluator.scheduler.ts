@@ -11,6 +11,8 @@ const JOB = 'evaluator';
 export class EvaluatorScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EvaluatorScheduler.name);
   private running?: Promise<void>;
+  /** Wall time of the last tick that completed, for health: an evaluator that stopped ticking is degraded. */
+  lastTickAt?: number;
 
   constructor(
     private readonly config: AppConfig,
@@ -33,10 +35,14 @@ export class EvaluatorScheduler implements OnApplicationBootstrap, OnApplication
     if (this.running) return this.running;
     this.running = this.evaluation
       .tick()
-      .then(() => undefined)
+      .then(() => void (this.lastTickAt = Date.now()))
       .catch((error: unknown) => this.logger.error({ err: error }, 'evaluator tick failed; it is retried on the next tick'))
       .finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  get enabled(): boolean {
+    return this.config.env.EVALUATOR_CRON !== 'off';
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -112,6 +112,10 @@ export class EnvSchema {
   @Transform(toNumber) @IsInt() @Min(10)
   RELAY_INTERVAL_MS = 1000;
 
+  /** A trigger published this long ago and still unhandled is published again (the bus may have lost it). */
+  @Transform(toNumber) @IsInt() @Min(1000)
+  RELAY_REPUBLISH_AFTER_MS = 300_000;
+
   @Transform(toNumber) @IsInt() @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 

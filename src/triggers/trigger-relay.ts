@@ -74,10 +74,15 @@ export class TriggerRelay implements OnApplicationBootstrap, OnApplicationShutdo
   private async publishBatch(): Promise<number> {
     return this.db.transaction(async (manager) => {
       // SKIP LOCKED lets several replicas relay side by side without publishing the same rows at once.
+      // Also published long ago and still unhandled: the bus lost it (a Redis restart without persistence). The
+      // notifier's delivery keys make a second publication harmless.
       const rows: UnpublishedRow[] = await manager.query(
         `SELECT t.id, t.condition_id, c.key, t.candle_open_time, t.candle_close_time, t."values"
          FROM triggers t JOIN conditions c ON c.id = t.condition_id
-         WHERE t.published_at IS NULL ORDER BY t.seq LIMIT ${BATCH} FOR UPDATE OF t SKIP LOCKED`,
+         WHERE t.published_at IS NULL
+            OR (t.handled_at IS NULL AND t.published_at < now() - make_interval(secs => $1::double precision / 1000))
+         ORDER BY t.seq LIMIT ${BATCH} FOR UPDATE OF t SKIP LOCKED`,
+        [this.config.env.RELAY_REPUBLISH_AFTER_MS],
       );
       if (rows.length === 0) return 0;
       await this.bus.publish('trigger.fired', rows.map(toEvent));

@@ -72,4 +72,14 @@ describe('Redis down for a while', () => {
     expect(delivered).toBe(during.length);
     await waitFor(async () => (await app.http('GET', '/health')).status === 200, 10_000, 'healthy again');
   }, 120_000);
+
+  it('publishes again a trigger the bus lost (published, never handled), and it takes effect once', async () => {
+    const [handled] = (await db.query(`SELECT id FROM triggers WHERE handled_at IS NOT NULL ORDER BY seq LIMIT 1`)).rows;
+    const deliveries = async () => (await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE trigger_id = $1`, [handled.id])).rows[0].n;
+    const before = await deliveries();
+    // As if Redis had restarted without persistence after the publication and before the notifier handled it.
+    await db.query(`UPDATE triggers SET handled_at = NULL, published_at = now() - interval '1 hour' WHERE id = $1`, [handled.id]);
+    await waitFor(async () => (await db.query(`SELECT handled_at FROM triggers WHERE id = $1`, [handled.id])).rows[0].handled_at !== null, 20_000, 'handled again');
+    expect(await deliveries()).toBe(before);
+  }, 60_000);
 });

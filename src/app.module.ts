@@ -10,6 +10,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { NotifierModule } from './notifier/index.js';
 import { RegistryModule } from './registry/index.js';
 import { KillSwitchModule } from './risk/index.js';
+import { SignalsModule } from './signals/signals.module.js';
 import { TriggersModule } from './triggers/index.js';
 
 export interface AppOptions {
@@ -33,6 +34,7 @@ export class AppModule {
         HealthModule,
         RegistryModule,
         TriggersModule,
+        SignalsModule,
         BotsModule,
         EvaluatorModule,
         NotifierModule,

@@ -15,6 +15,11 @@ interface Recipient {
   unmet: string[];
 }
 
+/** Executors see a signal from outside as what it asks for: an entry or an exit. */
+function asExecutorRole(role: SubscriptionRole): SubscriptionRole {
+  return role === 'signal_entry' ? 'entry' : role === 'signal_exit' ? 'exit' : role;
+}
+
 /** A delivery could not be completed for reasons other than the bot's own rules: the message must be retried. */
 export class DeliveryFailed extends Error {}
 
@@ -63,7 +68,8 @@ export class TriggerRouter {
       const outcome: ExecutionResult =
         unmet.length > 0
           ? { outcome: 'skipped', reason: `other ${role} conditions did not hold: ${unmet.join(', ')}`, orderIds: [] }
-          : (await this.riskRefusal(manager, bot, trigger, role)) ?? (await this.executors.forType(bot.type).onTrigger({ manager, bot, trigger, role }));
+          : (await this.riskRefusal(manager, bot, trigger, asExecutorRole(role))) ??
+            (await this.executors.forType(bot.type).onTrigger({ manager, bot, trigger, role: asExecutorRole(role) }));
       await manager.query(`UPDATE deliveries SET outcome = $4, reason = $5 WHERE trigger_id = $1 AND bot_id = $2 AND role = $3`, [
         trigger.triggerId, bot.id, role, outcome.outcome, outcome.reason ?? null,
       ]);

@@ -65,6 +65,8 @@ export class RegistryService {
       .getRepository(ConditionEntity)
       .createQueryBuilder('c')
       .where('EXISTS (SELECT 1 FROM subscriptions s WHERE s.condition_id = c.id)')
+      // Signal conditions are fed from outside (POST /signals), not computed.
+      .andWhere(`c.definition->>'kind' IS NULL`)
       .orderBy('c.id')
       .getMany();
   }

@@ -32,7 +32,8 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
     this.manager.manage(this.type);
   }
 
-  async onTrigger({ manager, bot, trigger }: TriggerContext): Promise<ExecutionResult> {
+  async onTrigger({ manager, bot, trigger, role }: TriggerContext): Promise<ExecutionResult> {
+    if (role === 'exit') return this.closeOnSignal(manager, bot.id, trigger.candleCloseTime);
     return this.open(manager, bot, trigger.triggerId, trigger.candleCloseTime, trigger.values.close ?? undefined);
   }
 
@@ -58,6 +59,14 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
   }
 
   /** Opens a deal unless the bot's own limits say no: max active deals, cooldown since the last deal ended. */
+  /** An exit signal (from outside) closes the bot's open deals at market. */
+  private async closeOnSignal(manager: EntityManager, botId: string, at: number): Promise<ExecutionResult> {
+    const open = (await this.deals.openDeals(manager, botId)).filter((deal) => deal.phase !== 'closing');
+    if (open.length === 0) return { outcome: 'skipped', reason: 'no open deal to exit', orderIds: [] };
+    for (const deal of open) await this.manager.markClosing(manager, deal.id, 'exit_signal', at);
+    return { outcome: 'executed', reason: `exit signal: closing ${open.length} deal(s)`, orderIds: [], afterCommit: async () => { for (const deal of open) await this.manager.sync(deal.id); } };
+  }
+
   /** A limit base order is priced at `price` (the trigger candle's close); without one it goes at market. */
   private async open(manager: EntityManager, bot: BotSnapshot, triggerId: string | null, decidedAt: number, price?: number): Promise<ExecutionResult> {
     const settings = bot.settings as DcaSettingsDto;

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { DEFAULT_ACCOUNT_ID } from '../access/index.js';
 import { Clock } from '../clock/index.js';
 import { NotFoundError, ValidationFailed } from '../common/domain-error.js';
 import { DEFAULT_PAPER_ACCOUNT_ID, ExchangeAccountsService } from '../exchange/index.js';
@@ -10,8 +11,6 @@ import { BotEntity, type BotStatus } from './bot.entity.js';
 import { BotPreviewService } from './bot-preview.service.js';
 import { toBotView, type BotConditionRow, type BotView } from './bot.view.js';
 import type { CreateBotDto } from './dto/create-bot.dto.js';
-
-export const DEFAULT_ACCOUNT_ID = '00000000-0000-4000-8000-000000000001';
 
 @Injectable()
 export class BotsService {
@@ -27,13 +26,13 @@ export class BotsService {
   ) {}
 
   /** Creates the bot, registers its conditions (shared with any bot asking the same) and subscribes it, in one transaction. */
-  async create(dto: CreateBotDto): Promise<BotView> {
+  async create(dto: CreateBotDto, accountId: string): Promise<BotView> {
     const definitions = this.definitionsOf(dto);
-    const exchangeAccountId = await this.tradingAccountOf(dto);
+    const exchangeAccountId = await this.tradingAccountOf(dto, accountId);
     await this.preview.assertValid(dto, exchangeAccountId);
     const botId = await this.db.transaction(async (manager) => {
       const bot = manager.create(BotEntity, {
-        accountId: DEFAULT_ACCOUNT_ID,
+        accountId,
         exchangeAccountId,
         name: dto.name,
         type: dto.type,
@@ -48,31 +47,31 @@ export class BotsService {
       this.logger.log({ botId: bot.id, type: bot.type, conditions: registered.map((c) => c.key) }, 'bot created');
       return bot.id;
     });
-    return this.get(botId);
+    return this.get(botId, accountId);
   }
 
-  async list(): Promise<BotView[]> {
-    const bots = await this.db.getRepository(BotEntity).find({ where: { deletedAt: IsNull() }, order: { createdAt: 'ASC' } });
+  async list(accountId: string): Promise<BotView[]> {
+    const bots = await this.db.getRepository(BotEntity).find({ where: { accountId, deletedAt: IsNull() }, order: { createdAt: 'ASC' } });
     const conditions = await this.conditionsOf(this.db.manager, bots.map((b) => b.id));
     return bots.map((bot) => toBotView(bot, conditions.get(bot.id) ?? []));
   }
 
-  async get(id: string): Promise<BotView> {
-    const bot = await this.find(id);
+  async get(id: string, accountId: string): Promise<BotView> {
+    const bot = await this.find(id, accountId);
     const conditions = await this.conditionsOf(this.db.manager, [id]);
     return toBotView(bot, conditions.get(id) ?? []);
   }
 
-  async setStatus(id: string, status: BotStatus): Promise<BotView> {
-    await this.find(id);
+  async setStatus(id: string, status: BotStatus, accountId: string): Promise<BotView> {
+    await this.find(id, accountId);
     await this.db.getRepository(BotEntity).update(id, { status });
     this.logger.log({ botId: id, status }, `bot ${status === 'running' ? 'started' : 'stopped'}`);
-    return this.get(id);
+    return this.get(id, accountId);
   }
 
   /** Deleting stops the bot and drops its subscriptions; its deals and orders stay on record. */
-  async delete(id: string): Promise<void> {
-    await this.find(id);
+  async delete(id: string, accountId: string): Promise<void> {
+    await this.find(id, accountId);
     await this.db.transaction(async (manager) => {
       await manager.update(BotEntity, id, { status: 'stopped', deletedAt: new Date() });
       await this.registry.unsubscribeAll(manager, id);
@@ -80,19 +79,20 @@ export class BotsService {
     this.logger.log({ botId: id }, 'bot deleted');
   }
 
-  async find(id: string): Promise<BotEntity> {
-    const bot = await this.db.getRepository(BotEntity).findOne({ where: { id, deletedAt: IsNull() } });
+  /** The account's bot: another account's is not found, exactly like an unknown id. */
+  async find(id: string, accountId: string): Promise<BotEntity> {
+    const bot = await this.db.getRepository(BotEntity).findOne({ where: { id, accountId, deletedAt: IsNull() } });
     if (!bot) throw new NotFoundError('bot', id);
     return bot;
   }
 
-  /** The exchange account the bot trades through: the one named, or the default paper account for `paper`. */
-  private async tradingAccountOf(dto: CreateBotDto): Promise<string> {
+  /** The account's exchange account the bot trades through: the one named, or (default account only) the default paper account for `paper`. */
+  private async tradingAccountOf(dto: CreateBotDto, accountId: string): Promise<string> {
     if (!dto.exchangeAccountId) {
-      if (dto.exchange === 'paper') return DEFAULT_PAPER_ACCOUNT_ID;
+      if (dto.exchange === 'paper' && accountId === DEFAULT_ACCOUNT_ID) return DEFAULT_PAPER_ACCOUNT_ID;
       throw new ValidationFailed([{ field: 'exchangeAccountId', message: `is required to trade on ${dto.exchange}: create an exchange account first` }]);
     }
-    const account = await this.exchangeAccounts.find(dto.exchangeAccountId).catch(() => undefined);
+    const account = await this.exchangeAccounts.find(dto.exchangeAccountId, accountId).catch(() => undefined);
     if (!account) throw new ValidationFailed([{ field: 'exchangeAccountId', message: `no exchange account ${dto.exchangeAccountId}` }]);
     if (account.exchange !== dto.exchange) {
       throw new ValidationFailed([{ field: 'exchange', message: `must be "${account.exchange}", the exchange of account ${account.id}` }]);

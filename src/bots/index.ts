@@ -1,3 +1,4 @@
 export { BotsModule } from './bots.module.js';
-export { BotsService, DEFAULT_ACCOUNT_ID } from './bots.service.js';
+export { BotsService } from './bots.service.js';
+export { DEFAULT_ACCOUNT_ID } from '../access/index.js';
 export { BotEntity, type BotStatus } from './bot.entity.js';

@@ -36,9 +36,14 @@ export class HttpErrorFilter implements ExceptionFilter {
     const answer = exception.getResponse();
     // A structured answer the app built on purpose (the health check's per-dependency report) goes out as it is.
     if (typeof answer === 'object' && answer !== null && 'details' in answer) return { statusCode: status, ...(answer as object) } as ErrorBody;
-    const message = typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message ?? exception.message);
-    // Body-parser errors (bad JSON, refused keys) arrive as HttpExceptions with a status but no field: the body is at fault.
-    const fields = status === HttpStatus.BAD_REQUEST ? [{ field: 'body', message }] : undefined;
+    const cause = (exception as { cause?: unknown }).cause;
+    // JSON.parse overflows the stack on a body nested thousands deep: say what is wrong, not how the parser failed.
+    const message = cause instanceof RangeError
+      ? 'the body is nested too deeply to parse'
+      : typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message ?? exception.message);
+    // Body-parser errors (bad JSON, refused keys) arrive as HttpExceptions with a status but no field: the body is at fault;
+    // a path that does not decode (`%FF`) arrives as a URIError.
+    const fields = status === HttpStatus.BAD_REQUEST ? [{ field: cause instanceof URIError ? 'path' : 'body', message }] : undefined;
     return { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message, ...(fields && { fields }) };
   }
 }

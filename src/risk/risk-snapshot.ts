@@ -24,7 +24,7 @@ export async function readSnapshot(db: Queryable, exchangeAccountId: string, at:
                 WHEN o.quote_amount IS NOT NULL THEN GREATEST(o.quote_amount - o.filled * COALESCE(o.average, 0), 0)
                 WHEN o.price IS NOT NULL AND o.amount IS NOT NULL THEN GREATEST(o.amount - o.filled, 0) * o.price
                 ELSE 0 END) AS value
-       FROM orders o WHERE o.deal_id = d.id AND o.leg = 'base' AND ${LIVE_ORDER}
+       FROM orders o WHERE o.deal_id = d.id AND (o.leg = 'base' OR (o.leg = 'grid_buy' AND o.type = 'market')) AND ${LIVE_ORDER}
      ) f ON true
      WHERE d.exchange_account_id = $1 AND d.status = 'open'`,
     [exchangeAccountId],

@@ -26,7 +26,7 @@ interface Totals {
  */
 const PNL_FROM_FILLS = `
   WITH legs AS (
-    SELECT o.deal_id, o.leg IN ('base', 'safety') AS entry,
+    SELECT o.deal_id, o.leg IN ('base', 'safety', 'grid_buy') AS entry,
            sum(f.amount) AS amount, sum(f.amount * f.price) AS value, sum(f.fee) AS fee
     FROM fills f JOIN orders o ON o.id = f.order_id JOIN deals d ON d.id = o.deal_id
     WHERE d.bot_id = $1 GROUP BY o.deal_id, entry
@@ -46,8 +46,8 @@ export class DealStatsService {
     private readonly clock: Clock,
   ) {}
 
-  async forBot(botId: string) {
-    const [bot] = await this.db.query(`SELECT id FROM bots WHERE id = $1 AND deleted_at IS NULL`, [botId]);
+  async forBot(botId: string, accountId: string) {
+    const [bot] = await this.db.query(`SELECT id FROM bots WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL`, [botId, accountId]);
     if (!bot) throw new NotFoundError('bot', botId);
     const [totals]: Totals[] = await this.db.query(
       `SELECT count(*)::int AS total,

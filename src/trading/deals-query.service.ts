@@ -10,6 +10,8 @@ import { toDealDetailView, toDealView, type DealDetailView, type DealEventRow, t
 import { OrderEntity } from './order.entity.js';
 
 export interface DealFilter {
+  /** Only this account's deals (through their bot). */
+  accountId: string;
   botId?: string;
   status?: DealStatus;
   limit: number;
@@ -39,7 +41,7 @@ export class DealsQueryService {
 
   /** Newest first (opened_at, then id, descending); the cursor is the last item's id. */
   async list(filter: DealFilter): Promise<Page<DealView>> {
-    const builder = this.select().orderBy('d.opened_at', 'DESC').addOrderBy('d.id', 'DESC').limit(filter.limit + 1);
+    const builder = this.select().where('b.account_id = :accountId', { accountId: filter.accountId }).orderBy('d.opened_at', 'DESC').addOrderBy('d.id', 'DESC').limit(filter.limit + 1);
     if (filter.botId) builder.andWhere('d.bot_id = :botId', { botId: filter.botId });
     if (filter.status) builder.andWhere('d.status = :status', { status: filter.status });
     if (filter.cursor) {
@@ -52,8 +54,8 @@ export class DealsQueryService {
   }
 
   /** The deal with its timeline (oldest first), its orders (oldest first) and every fill of those orders. */
-  async get(id: string): Promise<DealDetailView> {
-    const [row] = await this.load(this.select().where('d.id = :id', { id }));
+  async get(id: string, accountId: string): Promise<DealDetailView> {
+    const [row] = await this.load(this.select().where('d.id = :id AND b.account_id = :accountId', { id, accountId }));
     if (!row) throw new NotFoundError('deal', id);
     const [[view], events, orders, fills] = await Promise.all([
       this.views([row]),

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { CurrentAccount } from '../access/index.js';
 import { UuidPageQuery, type Page } from '../common/pagination.js';
 import { uuidParam } from '../common/uuid.pipe.js';
 import type { DealStatus } from './deal.entity.js';
@@ -28,17 +29,17 @@ export class DealsController {
 
   /** Newest first. */
   @Get('deals')
-  list(@Query() query: DealsQuery): Promise<Page<DealView>> {
-    return this.deals.list(query);
+  list(@Query() query: DealsQuery, @CurrentAccount() accountId: string): Promise<Page<DealView>> {
+    return this.deals.list({ ...query, accountId });
   }
 
   @Get('deals/:id')
-  get(@Param('id', uuidParam()) id: string): Promise<DealDetailView> {
-    return this.deals.get(id);
+  get(@Param('id', uuidParam()) id: string, @CurrentAccount() accountId: string): Promise<DealDetailView> {
+    return this.deals.get(id, accountId);
   }
 
   @Get('bots/:id/stats')
-  botStats(@Param('id', uuidParam()) id: string): Promise<BotStatsView> {
-    return this.stats.forBot(id);
+  botStats(@Param('id', uuidParam()) id: string, @CurrentAccount() accountId: string): Promise<BotStatsView> {
+    return this.stats.forBot(id, accountId);
   }
 }

@@ -30,7 +30,7 @@ export interface LegOrder {
   decidedAt: number;
 }
 
-const ENTRY_LEGS = new Set<OrderLeg>(['base', 'safety']);
+const ENTRY_LEGS = new Set<OrderLeg>(['base', 'safety', 'grid_buy']);
 
 /** Deals, their orders and their timeline, written inside the caller's transaction. */
 @Injectable()

@@ -1,4 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
+import { CurrentAccount } from '../access/index.js';
 import { UuidPageQuery, type Page } from '../common/pagination.js';
 import { uuidParam } from '../common/uuid.pipe.js';
 import { ExchangeAccountsService } from '../exchange/index.js';
@@ -13,8 +14,8 @@ export class ExchangeAccountOrdersController {
   ) {}
 
   @Get(':id/orders')
-  async list(@Param('id', uuidParam()) id: string, @Query() query: UuidPageQuery): Promise<Page<OrderView>> {
-    await this.accounts.find(id);
+  async list(@Param('id', uuidParam()) id: string, @Query() query: UuidPageQuery, @CurrentAccount() accountId: string): Promise<Page<OrderView>> {
+    await this.accounts.find(id, accountId);
     return this.orders.listForExchangeAccount(id, query.limit, query.cursor);
   }
 }

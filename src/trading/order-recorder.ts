@@ -87,7 +87,8 @@ export class OrderRecorder {
       await manager.update(OrderEntity, order.id, { status: 'rejected', error: message, nextAttemptAt: null });
       if (order.dealId) {
         await manager.query(`UPDATE deals SET last_error = $2 WHERE id = $1`, [order.dealId, message]);
-        await this.deals.cancelUnopened(manager, order.dealId, `order rejected: ${message}`, order.decidedAt);
+        // Only a refused entry order means the deal never opened; a refused safety or grid order is its deal's error.
+        if (order.leg === 'base') await this.deals.cancelUnopened(manager, order.dealId, `order rejected: ${message}`, order.decidedAt);
       }
     });
     this.logger.warn({ orderId: order.id, dealId: order.dealId, botId: order.botId, reason: error.reason, error: error.message }, 'order rejected');

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import { numeric } from '../common/numeric.transformer.js';
 
 /** The order's part in its deal: the entry, a safety order, a take profit, or a closing (market) order. */
-export type OrderLeg = 'base' | 'safety' | 'take_profit' | 'close';
+export type OrderLeg = 'base' | 'safety' | 'take_profit' | 'close' | 'grid_buy' | 'grid_sell';
 
 export type OrderStatus = 'pending' | 'open' | 'partially_filled' | 'filled' | 'canceled' | 'rejected';
 

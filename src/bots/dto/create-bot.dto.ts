@@ -2,13 +2,14 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
-import { DcaSettingsDto, TrendSettingsDto } from '../../executors/index.js';
+import { IsPrintable } from '../../common/validation.js';
+import { DcaSettingsDto, GridSettingsDto, TrendSettingsDto } from '../../executors/index.js';
 import { ConditionDto } from '../../registry/index.js';
 
-export const BOT_TYPES = ['dca', 'trend'] as const;
+export const BOT_TYPES = ['dca', 'trend', 'grid'] as const;
 
 export class CreateBotDto {
-  @IsString() @MinLength(1) @MaxLength(100)
+  @IsString() @MinLength(1) @MaxLength(100) @IsPrintable()
   name: string;
 
   @IsIn(BOT_TYPES)
@@ -24,10 +25,13 @@ export class CreateBotDto {
   @IsString() @Matches(/^[A-Za-z0-9]{1,20}\/[A-Za-z0-9]{1,20}$/, { message: 'symbol must look like BASE/QUOTE, e.g. BTC/USDT' })
   symbol: string;
 
-  /** Entry conditions, all of which must hold; optional for a DCA bot that starts deals as soon as possible. */
-  @ValidateIf((bot: CreateBotDto) => !(bot.type === 'dca' && bot.dca?.startAsap === true) || bot.conditions !== undefined)
+  /**
+   * Entry conditions, all of which must hold; optional for a DCA bot that starts deals as soon as possible, and for a
+   * grid (its start condition: without one it starts at once).
+   */
+  @ValidateIf((bot: CreateBotDto) => !((bot.type === 'dca' && bot.dca?.startAsap === true) || bot.type === 'grid') || bot.conditions !== undefined)
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10)
-  @ValidateNested({ each: true }) @Type(() => ConditionDto)
+  @IsObject({ each: true, message: 'each item of $property must be an object' }) @ValidateNested({ each: true }) @Type(() => ConditionDto)
   conditions?: ConditionDto[];
 
   @ValidateIf((bot: CreateBotDto) => bot.type === 'dca', { message: 'dca settings are required for a dca bot' })
@@ -39,6 +43,11 @@ export class CreateBotDto {
   @IsObject({ message: 'trend settings are required for a trend bot, e.g. {"exitConditions": [...], "positionSize": 100}' })
   @ValidateNested() @Type(() => TrendSettingsDto)
   trend?: TrendSettingsDto;
+
+  @ValidateIf((bot: CreateBotDto) => bot.type === 'grid', { message: 'grid settings are required for a grid bot' })
+  @IsObject({ message: 'grid settings are required for a grid bot, e.g. {"lowerPrice": 20000, "upperPrice": 24000, "gridLines": 10, "investment": 1000}' })
+  @ValidateNested() @Type(() => GridSettingsDto)
+  grid?: GridSettingsDto;
 
   /** A created bot runs at once unless this is false. */
   @IsOptional() @IsBoolean()

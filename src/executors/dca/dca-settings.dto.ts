@@ -1,8 +1,9 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsPositive, Max, Min, ValidateBy, ValidateIf, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, Max, Min, ValidateBy, ValidateIf, ValidateNested,
   type ValidationArguments,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation.js';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
 /** Upper bound of the waits in seconds (stop-loss timeout, cooldown): 30 days. */
@@ -55,22 +56,22 @@ export class DcaSettingsDto {
   @IsPositive() @Max(1e12)
   safetyOrderSize?: number;
 
-  @IsOptional() @IsInt() @Min(0) @Max(100)
+  @IsOmittable() @IsInt() @Min(0) @Max(100)
   maxSafetyOrders: number = 0;
 
   /** Safety orders placed ahead on the exchange. */
-  @IsOptional() @IsInt() @Min(1) @Max(100)
+  @IsOmittable() @IsInt() @Min(1) @Max(100)
   @Requires<number>('notAboveMaxSafetyOrders', (value, dca) => !Number.isInteger(dca.maxSafetyOrders) || value <= Math.max(1, dca.maxSafetyOrders), 'maxActiveSafetyOrders must not exceed maxSafetyOrders')
   maxActiveSafetyOrders: number = 1;
 
   /** Deviation (%) from the base order's fill price to the first safety order. */
-  @IsOptional() @IsNumber(FINITE) @IsPositive() @Max(100)
+  @IsOmittable() @IsNumber(FINITE) @IsPositive() @Max(100)
   priceDeviation: number = 1;
 
-  @IsOptional() @IsNumber(FINITE) @Min(0.1) @Max(10)
+  @IsOmittable() @IsNumber(FINITE) @Min(0.1) @Max(10)
   safetyOrderStepScale: number = 1;
 
-  @IsOptional() @IsNumber(FINITE) @Min(0.1) @Max(10)
+  @IsOmittable() @IsNumber(FINITE) @Min(0.1) @Max(10)
   safetyOrderVolumeScale: number = 1;
 
   /** Take profit (%) of the average entry, or of the base order size (`takeProfitType`). */
@@ -78,7 +79,7 @@ export class DcaSettingsDto {
   @Requires<number>('shortTakeProfitBelow100', (value, dca) => dca.direction !== 'short' || value < 100, 'takeProfit must be below 100 for a short')
   takeProfit?: number;
 
-  @IsOptional() @IsIn(['average', 'base'])
+  @IsOmittable() @IsIn(['average', 'base'])
   takeProfitType: 'average' | 'base' = 'average';
 
   /** Trailing deviation (%): once the take profit is reached, follow the price and close on this pullback. */
@@ -87,7 +88,7 @@ export class DcaSettingsDto {
   trailingTakeProfit?: number;
 
   @IsOptional() @IsArray() @ArrayMaxSize(10)
-  @ValidateNested({ each: true }) @Type(() => TakeProfitStepDto)
+  @IsObject({ each: true, message: 'each item of $property must be an object' }) @ValidateNested({ each: true }) @Type(() => TakeProfitStepDto)
   @Requires('stepsAddUp', stepsAddUp, 'takeProfitSteps must have ascending profits and closePercent adding up to at most 100')
   takeProfitSteps?: TakeProfitStepDto[];
 
@@ -96,28 +97,28 @@ export class DcaSettingsDto {
   stopLoss?: number;
 
   /** Seconds the price must stay past the stop loss before it acts. */
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_WAIT_SECONDS)
+  @IsOmittable() @IsInt() @Min(0) @Max(MAX_WAIT_SECONDS)
   @Requires<number>('timeoutNeedsStopLoss', (value, dca) => value === 0 || isFiniteNumber(dca.stopLoss), 'stopLossTimeout needs a stopLoss')
   stopLossTimeout: number = 0;
 
-  @IsOptional() @IsBoolean()
+  @IsOmittable() @IsBoolean()
   @Requires<boolean>('trailingNeedsStopLoss', (value, dca) => value !== true || isFiniteNumber(dca.stopLoss), 'trailingStopLoss needs a stopLoss')
   trailingStopLoss: boolean = false;
 
   /** Seconds between the close of a deal and the start of the next. */
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_WAIT_SECONDS)
+  @IsOmittable() @IsInt() @Min(0) @Max(MAX_WAIT_SECONDS)
   cooldown: number = 0;
 
-  @IsOptional() @IsInt() @Min(1) @Max(100)
+  @IsOmittable() @IsInt() @Min(1) @Max(100)
   maxActiveDeals: number = 1;
 
   /** Start deals as soon as possible instead of on the bot's conditions. */
-  @IsOptional() @IsBoolean()
+  @IsOmittable() @IsBoolean()
   startAsap: boolean = false;
 
-  @IsOptional() @IsIn(['market', 'limit'])
+  @IsOmittable() @IsIn(['market', 'limit'])
   orderType: 'market' | 'limit' = 'market';
 
-  @IsOptional() @IsIn(['long', 'short'])
+  @IsOmittable() @IsIn(['long', 'short'])
   direction: 'long' | 'short' = 'long';
 }

@@ -3,6 +3,7 @@ import { ConditionDto } from '../../registry/index.js';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, Max, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation.js';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -21,7 +22,7 @@ export class TrailingStopDto {
 /** The `trend` object of `POST /bots`: the top-level `conditions` enter a position, `exitConditions` (all holding) close it. */
 export class TrendSettingsDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10)
-  @ValidateNested({ each: true }) @Type(() => ConditionDto)
+  @IsObject({ each: true, message: 'each item of $property must be an object' }) @ValidateNested({ each: true }) @Type(() => ConditionDto)
   exitConditions: ConditionDto[];
 
   /** Position size in quote currency ... */
@@ -44,6 +45,6 @@ export class TrendSettingsDto {
   @IsOptional() @IsInt() @Min(60) @Max(365 * 86_400)
   timeLimit?: number;
 
-  @IsOptional() @IsIn(['long', 'short'])
+  @IsOmittable() @IsIn(['long', 'short'])
   direction: 'long' | 'short' = 'long';
 }

@@ -1,8 +1,26 @@
-import { IsIn, IsNumber, IsOptional, IsPositive, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, ValidateBy } from 'class-validator';
 
 /** The actions a TradingView-style alert may carry, by what they ask of the bot. */
 export const ENTRY_ACTIONS = ['buy', 'long', 'enter', 'entry', 'open'] as const;
 export const EXIT_ACTIONS = ['sell', 'short', 'exit', 'close', 'flat'] as const;
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/;
+/** The latest time a Date can hold, in epoch milliseconds. */
+const MAX_EPOCH_MS = 8.64e15;
+
+/** ISO-8601 with a zone, or epoch milliseconds, naming a time a Date can hold (`2024-13-45T…` or 1e20 cannot be stored). */
+function IsAlertTime() {
+  return ValidateBy({
+    name: 'isAlertTime',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'number'
+          ? Number.isInteger(value) && value >= 0 && value <= MAX_EPOCH_MS
+          : typeof value === 'string' && ISO_8601.test(value) && Number.isFinite(Date.parse(value)),
+      defaultMessage: () => 'time must be ISO-8601 or epoch milliseconds',
+    },
+  });
+}
 
 /** A TradingView-style alert: `{"action": "buy", "price": 23150.5}`, with the bot's secret in the body or a header. */
 export class SignalDto {
@@ -20,7 +38,7 @@ export class SignalDto {
   id?: string;
 
   /** When the alert fired: ISO-8601 or epoch milliseconds; absent, when it arrived. */
-  @IsOptional() @ValidateIf((s: SignalDto) => typeof s.time === 'string') @Matches(/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/, { message: 'time must be ISO-8601 or epoch milliseconds' })
+  @IsOptional() @IsAlertTime()
   time?: string | number;
 
   @IsOptional() @IsString() @MaxLength(200)
@@ -31,8 +49,11 @@ export class SignalDto {
   ticker?: string;
 }
 
+/** Longest maxLag: a year (the column is a 32-bit integer of seconds). */
+const MAX_LAG_SECONDS = 365 * 86_400;
+
 export class SignalSecretDto {
   /** Signals older than this many seconds when they arrive are dropped. */
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @IsPositive()
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @IsPositive() @Max(MAX_LAG_SECONDS)
   maxLag?: number;
 }

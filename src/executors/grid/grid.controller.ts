@@ -1,0 +1,16 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { CurrentAccount } from '../../access/index.js';
+import { uuidParam } from '../../common/uuid.pipe.js';
+import { GridQueriesService } from './grid-queries.service.js';
+import type { GridView } from './grid.view.js';
+
+/** A grid bot's grid: its lines with their orders, its round trips and the profit they realized. */
+@Controller('bots')
+export class GridController {
+  constructor(private readonly queries: GridQueriesService) {}
+
+  @Get(':id/grid')
+  grid(@Param('id', uuidParam()) id: string, @CurrentAccount() accountId: string): Promise<GridView> {
+    return this.queries.forBot(id, accountId);
+  }
+}

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccessModule } from './access/index.js';
 import { BotsModule } from './bots/index.js';
 import { Clock, ClockModule } from './clock/index.js';
 import { AppConfig, ConfigModule } from './config/index.js';
@@ -31,6 +32,7 @@ export class AppModule {
         ClockModule.forRoot(options.clock),
         ScheduleModule.forRoot(),
         DatabaseModule,
+        AccessModule,
         HealthModule,
         RegistryModule,
         TriggersModule,

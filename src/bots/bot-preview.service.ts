@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DEFAULT_ACCOUNT_ID } from '../access/index.js';
 import { Clock } from '../clock/index.js';
-import { DomainError, ValidationFailed } from '../common/domain-error.js';
+import { DomainError, ValidationFailed, fieldError } from '../common/domain-error.js';
 import { DEFAULT_PAPER_ACCOUNT_ID, ExchangeAccountsService, ExchangeConnector, ExchangeUnavailable, OrderRejected, type ExchangeGateway, type MarketRules } from '../exchange/index.js';
 import { gridLines, planLadder, previewGrid, type GridPreview, type GridProblem, type LadderPlan } from '../executors/index.js';
 import { MarketDataSource } from '../market-data/index.js';
@@ -52,13 +52,13 @@ export class BotPreviewService {
   async preview(dto: PreviewBotDto, accountId: string): Promise<BotPreview> {
     checkConditions(dto);
     if (dto.type === 'grid' && dto.grid) return this.previewGridOf(dto, accountId);
-    if (dto.type !== 'dca' || !dto.dca) throw new DomainError('PREVIEW_NOT_SUPPORTED', `${dto.type} bots have no ladder to preview`, 400);
+    if (dto.type !== 'dca' || !dto.dca) throw fieldError('PREVIEW_NOT_SUPPORTED', 'type', `${dto.type} bots have no ladder to preview`);
     const symbol = dto.symbol.toUpperCase();
     const gateway = await this.exchange(() => this.gatewayOf(dto, accountId));
     const rules = await this.exchange(() => gateway.marketRules(symbol));
     const price = dto.price ?? (await this.lastPrice(dto.exchange, symbol));
     if (price === undefined) {
-      throw new DomainError('NO_PRICE', `no last price for ${symbol} on ${dto.exchange}: pass "price", the base order's fill price to plan from`, 400);
+      throw fieldError('NO_PRICE', 'price', `no last price for ${symbol} on ${dto.exchange}: pass "price", the base order's fill price to plan from`);
     }
     const balances = await this.exchange(() => gateway.fetchBalance());
     const balance = balances[rules.quote]?.free ?? 0;
@@ -100,7 +100,7 @@ export class BotPreviewService {
     const gateway = await this.exchange(() => this.gatewayOf(dto, accountId));
     const rules = await this.exchange(() => gateway.marketRules(symbol));
     const price = dto.price ?? (await this.lastPrice(dto.exchange, symbol));
-    if (price === undefined) throw new DomainError('NO_PRICE', `no last price for ${symbol} on ${dto.exchange}: pass "price", the price to lay the grid out from`, 400);
+    if (price === undefined) throw fieldError('NO_PRICE', 'price', `no last price for ${symbol} on ${dto.exchange}: pass "price", the price to lay the grid out from`);
     const balances = await this.exchange(() => gateway.fetchBalance());
     return { ...previewGrid(dto.grid!, price, rules), balance: balances[rules.quote]?.free ?? 0 };
   }

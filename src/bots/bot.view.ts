@@ -14,6 +14,16 @@ export interface BotConditionView {
   lastTriggeredAt: string | null;
 }
 
+/** A condition fed by signals from outside (POST /signals/:botId) rather than computed. */
+export interface SignalConditionView {
+  id: string;
+  key: string;
+  role: string;
+  kind: 'signal';
+  action: string;
+  lastTriggeredAt: string | null;
+}
+
 export interface BotConditionRow {
   id: string;
   key: string;
@@ -38,8 +48,12 @@ export function toBotView(bot: BotEntity, conditions: BotConditionRow[]) {
   };
 }
 
-function toConditionView(row: BotConditionRow): BotConditionView {
-  const { lhs, operator, rhs, timeframe } = row.definition;
+function toConditionView(row: BotConditionRow): BotConditionView | SignalConditionView {
+  const definition = row.definition as ConditionDefinition | { kind: 'signal'; action: string };
+  if ('kind' in definition) {
+    return { id: row.id, key: row.key, role: row.role, kind: 'signal', action: definition.action, lastTriggeredAt: row.last_triggered_at?.toISOString() ?? null };
+  }
+  const { lhs, operator, rhs, timeframe } = definition;
   return {
     id: row.id,
     key: row.key,

@@ -27,3 +27,8 @@ export class ValidationFailed extends DomainError {
     super('VALIDATION_FAILED', fields.map((f) => `${f.field}: ${f.message}`).join('; '), 400, { fields });
   }
 }
+
+/** A 400 with a code of its own that names the field at fault, like validation errors do. */
+export function fieldError(code: string, field: string, message: string): DomainError {
+  return new DomainError(code, message, 400, { fields: [{ field, message }] });
+}

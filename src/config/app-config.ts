@@ -11,6 +11,10 @@ export class ConfigError extends Error {
   }
 }
 
+/** Secrets are never echoed back, even a wrong one: only their length is. */
+const SECRETS = new Set(['ADMIN_TOKEN', 'SECRETS_KEY']);
+const shown = (name: string, value: string | undefined) => (SECRETS.has(name) && value !== undefined ? `${value.length} characters` : JSON.stringify(value));
+
 /** The validated configuration: read everywhere through this class, never through process.env. */
 export class AppConfig {
   private constructor(readonly env: Readonly<EnvSchema>) {}
@@ -22,9 +26,12 @@ export class AppConfig {
     );
     const env = plainToInstance(EnvSchema, picked);
     const errors = validateSync(env, { forbidUnknownValues: false });
-    const problems = flattenValidationErrors(errors).map((e) => `${e.field}: ${e.message} (got ${JSON.stringify(source[e.field])})`);
+    const problems = flattenValidationErrors(errors).map((e) => `${e.field}: ${e.message} (got ${shown(e.field, source[e.field])})`);
     if (env.EVALUATOR_CRON !== 'off' && !validateCronExpression(env.EVALUATOR_CRON).valid) {
       problems.push(`EVALUATOR_CRON: not a valid cron expression (got ${JSON.stringify(env.EVALUATOR_CRON)})`);
+    }
+    if (!env.ADMIN_TOKEN && source.NODE_ENV === 'production') {
+      problems.push('ADMIN_TOKEN: is required when NODE_ENV=production (generate one with: openssl rand -hex 32)');
     }
     if (problems.length > 0) {
       throw new ConfigError(problems);

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -61,8 +61,17 @@ export class EnvSchema {
   @Transform(toNumber) @IsInt() @Min(1000)
   EVALUATOR_LEASE_MS = 30_000;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  /** Bearer token of the admin (creates accounts). Required when NODE_ENV=production; otherwise generated into ADMIN_TOKEN_FILE. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters (openssl rand -hex 32)' })
   ADMIN_TOKEN?: string;
+
+  /** Where the generated admin token is kept (mode 0600) when ADMIN_TOKEN is not set. */
+  @IsString()
+  ADMIN_TOKEN_FILE = '.data/admin-token';
+
+  /** Requests a minute per API token (per IP without one); beyond it, 429 with Retry-After. */
+  @Transform(toNumber) @IsInt() @Min(1)
+  RATE_LIMIT_PER_MINUTE = 1200;
 
   /** Key that encrypts exchange credentials at rest (AES-256-GCM): 32 bytes, hex or base64. Required once a live account exists. */
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: 'must be 32 bytes as 64 hex characters or base64 (openssl rand -hex 32)' })

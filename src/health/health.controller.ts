@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import { Probe } from '../access/index.js';
 import { AppConfig } from '../config/index.js';
 import { EventBus } from '../event-bus/index.js';
 import { EvaluatorScheduler } from '../evaluator/index.js';
@@ -11,6 +12,7 @@ const TIMEOUT_MS = 1500;
  * notifier's pending messages and lag), and the evaluator's last tick.
  */
 @Controller('health')
+@Probe()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

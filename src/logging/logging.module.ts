@@ -25,6 +25,9 @@ export const REDACTED_PATHS = [
           level: PINO_LEVEL[config.env.LOG_LEVEL],
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           autoLogging: false,
+          // Request lines carry what identifies the request, never its headers: secrets travel in headers
+          // (Authorization, cookies, API keys) and an allowlist cannot miss a new one.
+          serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
           ...(config.env.LOG_FORMAT === 'pretty' && { transport: { target: 'pino-pretty', options: { singleLine: true } } }),
         },
       }),

@@ -64,7 +64,9 @@ export class RegistryService {
     return this.db
       .getRepository(ConditionEntity)
       .createQueryBuilder('c')
-      .where('EXISTS (SELECT 1 FROM subscriptions s WHERE s.condition_id = c.id)')
+      // OFFSET 0 keeps the EXISTS a probe of the subscriptions index per condition: without it, once ticks have
+      // rewritten the conditions' rows, Postgres switches to reading every subscription (200k rows at 100k bots).
+      .where('EXISTS (SELECT 1 FROM subscriptions s WHERE s.condition_id = c.id OFFSET 0)')
       // Signal conditions are fed from outside (POST /signals), not computed.
       .andWhere(`c.definition->>'kind' IS NULL`)
       .orderBy('c.id')

@@ -45,8 +45,8 @@ export class KillSwitchService {
     private readonly clock: Clock,
   ) {}
 
-  async engage(exchangeAccountId: string, closePositions: boolean): Promise<KillSwitchResult> {
-    await this.accounts.find(exchangeAccountId);
+  async engage(exchangeAccountId: string, closePositions: boolean, accountId: string): Promise<KillSwitchResult> {
+    await this.accounts.find(exchangeAccountId, accountId);
     const at = this.clock.now();
     const marked = await this.db.transaction(async (manager) => {
       // Bots first, then the risk row: the order a delivery takes its locks in, so the two never deadlock.

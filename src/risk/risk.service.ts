@@ -52,8 +52,8 @@ export class RiskService {
     return manager.findOneOrFail(RiskSettingsEntity, { where: { exchangeAccountId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async view(exchangeAccountId: string): Promise<RiskView> {
-    await this.accounts.find(exchangeAccountId);
+  async view(exchangeAccountId: string, accountId: string): Promise<RiskView> {
+    await this.accounts.find(exchangeAccountId, accountId);
     const at = this.clock.now();
     const settings = await this.db.manager.findOneBy(RiskSettingsEntity, { exchangeAccountId });
     const guard = settings?.stoplossGuard ?? null;
@@ -62,8 +62,8 @@ export class RiskService {
   }
 
   /** Replaces the limits; a limit left out is off. Turning the stoploss guard off ends its pause. */
-  async replace(exchangeAccountId: string, dto: RiskSettingsDto): Promise<RiskView> {
-    await this.accounts.find(exchangeAccountId);
+  async replace(exchangeAccountId: string, dto: RiskSettingsDto, accountId: string): Promise<RiskView> {
+    await this.accounts.find(exchangeAccountId, accountId);
     const limits = {
       maxExposure: dto.maxExposure ?? null,
       maxOpenDeals: dto.maxOpenDeals ?? null,
@@ -79,7 +79,7 @@ export class RiskService {
       });
     });
     this.logger.log({ exchangeAccountId, ...limits }, 'risk limits replaced');
-    return this.view(exchangeAccountId);
+    return this.view(exchangeAccountId, accountId);
   }
 
   /** Marks the kill switch engaged (keeping the first time it was), inside the caller's transaction. */
@@ -91,13 +91,13 @@ export class RiskService {
   }
 
   /** Re-arms the account: new deals are judged by the other limits again. Stopped bots stay stopped until started. */
-  async rearm(exchangeAccountId: string): Promise<RiskView> {
-    await this.accounts.find(exchangeAccountId);
+  async rearm(exchangeAccountId: string, accountId: string): Promise<RiskView> {
+    await this.accounts.find(exchangeAccountId, accountId);
     await this.db.transaction(async (manager) => {
       await this.lock(manager, exchangeAccountId);
       await manager.update(RiskSettingsEntity, exchangeAccountId, { killSwitchAt: null, updatedAt: new Date() });
     });
     this.logger.warn({ exchangeAccountId }, 'kill switch re-armed');
-    return this.view(exchangeAccountId);
+    return this.view(exchangeAccountId, accountId);
   }
 }

@@ -39,7 +39,7 @@ export class SignalsService {
     await this.db.transaction(async (manager) => {
       const [bot] = await manager.query(`SELECT id, exchange, symbol FROM bots WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL FOR UPDATE`, [botId, accountId]);
       if (!bot) throw new NotFoundError('bot', botId);
-      await manager.query(`UPDATE bots SET signal_secret_hash = $2, signal_max_lag = $3 WHERE id = $1`, [botId, sha256(secret), Math.round(maxLag)]);
+      await manager.query(`UPDATE bots SET signal_secret_hash = $2, signal_max_lag = $3 WHERE id = $1`, [botId, sha256(secret), Math.max(1, Math.round(maxLag))]);
       for (const action of ['entry', 'exit'] as const) {
         const [condition] = await manager.query(
           `INSERT INTO conditions (key, exchange, symbol, timeframe, definition, registered_at) VALUES ($1, $2, $3, 'signal', $4, now())

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsOptional, IsUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { CurrentAccount } from '../access/index.js';
 import { SeqPageQuery, toPage, type Page } from '../common/pagination.js';
 
 export class TriggersQuery extends SeqPageQuery {
@@ -32,8 +33,8 @@ export class TriggersController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @Get()
-  async list(@Query() query: TriggersQuery): Promise<Page<TriggerView>> {
-    const params: unknown[] = [query.limit + 1, query.cursor ?? '0', query.botId ?? null, query.conditionId ?? null];
+  async list(@Query() query: TriggersQuery, @CurrentAccount() accountId: string): Promise<Page<TriggerView>> {
+    const params: unknown[] = [query.limit + 1, query.cursor ?? '0', query.botId ?? null, query.conditionId ?? null, accountId];
     const rows: Record<string, any>[] = await this.db.query(
       `SELECT t.id, t.seq, t.condition_id, c.key, t.candle_open_time, t.candle_close_time, t."values", t.published_at, t.handled_at,
               d.outcome, d.reason
@@ -42,6 +43,7 @@ export class TriggersController {
                           ORDER BY role = 'entry' DESC, role LIMIT 1) d ON true
        WHERE t.seq > $2::bigint
          AND ($4::uuid IS NULL OR t.condition_id = $4)
+         AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM bots WHERE id = $3 AND account_id = $5))
          AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.bot_id = $3 AND s.condition_id = t.condition_id)
                                OR d.bot_id IS NOT NULL)
        ORDER BY t.seq LIMIT $1`,

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,8 @@ function freePort(): Promise<number> {
 
 /**
  * `npm start` on a machine with nothing configured: the built app must bring up its own PostgreSQL,
- * use the in-process bus and the simulated market, evaluate, place a paper order, and stop cleanly on SIGTERM.
+ * use the in-process bus and the simulated market, generate an admin token into a file only its user can read,
+ * evaluate, place a paper order, and stop cleanly on SIGTERM.
  */
 describe('the default start, with no database or Redis configured', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tbo-default-start-'));
@@ -37,7 +38,12 @@ describe('the default start, with no database or Redis configured', () => {
   it('comes up, evaluates, places a paper order, and exits 0 on SIGTERM', async () => {
     expect(existsSync(MAIN), `${MAIN} is missing: npm test builds it first (npm run build)`).toBe(true);
     const [port, pgPort] = [await freePort(), await freePort()];
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), EMBEDDED_PG_DIR: join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), REPLAY_SPEED: '600', EVALUATOR_CRON: '* * * * * *', LOG_FORMAT: 'json' };
+    const tokenFile = join(dataDir, 'admin-token');
+    // The rate limit is raised only because this test polls every 10 ms; a person does not.
+    const env = {
+      PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), EMBEDDED_PG_DIR: join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), ADMIN_TOKEN_FILE: tokenFile,
+      REPLAY_SPEED: '600', EVALUATOR_CRON: '* * * * * *', LOG_FORMAT: 'json', RATE_LIMIT_PER_MINUTE: '100000',
+    };
     child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
@@ -48,15 +54,24 @@ describe('the default start, with no database or Redis configured', () => {
     expect(output).toContain('event bus: in-process');
     expect(output).toContain('market data: simulated');
 
-    const created = await request(base, 'POST', '/bots', {
+    // No ADMIN_TOKEN: one was generated into the file, which only this user may read; the log names the file, not the token.
+    const token = readFileSync(tokenFile, 'utf8').trim();
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(output).toContain(tokenFile);
+    expect(output).not.toContain(token);
+    expect((await request(base, 'GET', '/bots', undefined, { token: null })).status).toBe(401);
+    const api = (method: string, path: string, body?: unknown) => request(base, method, path, body, { token });
+
+    const created = await api('POST', '/bots', {
       name: 'default start', type: 'dca', exchange: 'paper', symbol: 'BTC/USDT',
       conditions: [{ timeframe: '1m', indicator: 'price', operator: 'crosses_above', value: { indicator: 'sma', params: { period: 3 } } }],
       dca: { baseOrderSize: 25, orderType: 'market' },
     });
     expect(created.status).toBe(201);
     const conditionId = created.body.conditions[0].id;
-    await waitFor(async () => (await request(base, 'GET', `/conditions/${conditionId}`)).body.lastEvaluation !== null, 30_000, 'an evaluation');
-    const orders = async () => (await request(base, 'GET', `/bots/${created.body.id}/orders`)).body.items;
+    await waitFor(async () => (await api('GET', `/conditions/${conditionId}`)).body.lastEvaluation !== null, 30_000, 'an evaluation');
+    const orders = async () => (await api('GET', `/bots/${created.body.id}/orders`)).body.items;
     await waitFor(async () => (await orders())[0]?.status === 'filled', 60_000, 'a filled paper order');
     const [order] = await orders();
     expect(order).toMatchObject({ status: 'filled', side: 'buy', quoteAmount: 25 });

@@ -164,7 +164,7 @@ describe('exchange accounts HTTP API', () => {
   it('refuses an exchange id ccxt does not know', async () => {
     const refused = await app.http('POST', '/exchange-accounts', liveBody({ exchange: 'nowhere' }));
     expect(refused.status).toBe(400);
-    expect(refused.body).toMatchObject({ error: 'UNKNOWN_EXCHANGE', message: expect.stringContaining('unknown exchange id "nowhere"') });
+    expect(refused.body).toMatchObject({ error: 'UNKNOWN_EXCHANGE', message: expect.stringContaining('"nowhere"'), fields: [{ field: 'exchange' }] });
   });
 
   it('refuses a live account when the server has no SECRETS_KEY, before asking the exchange', async () => {

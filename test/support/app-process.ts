@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { request } from './test-app.js';
+import { randomAdminToken, rememberAdminToken, request, type RequestOptions } from './test-app.js';
 import { waitFor } from './wait-for.js';
 
 export const MAIN = 'dist/src/main.js';
@@ -25,9 +25,11 @@ export class AppProcess {
     private readonly env: Record<string, string>,
   ) {}
 
+  /** With a random ADMIN_TOKEN (sent by http()) and a rate limit no test reaches, unless `env` sets them. */
   static async start(env: Record<string, string>): Promise<AppProcess> {
     const port = await freePort();
-    const app = new AppProcess(`http://127.0.0.1:${port}`, { ...env, PORT: String(port) });
+    const app = new AppProcess(`http://127.0.0.1:${port}`, { ADMIN_TOKEN: randomAdminToken(), RATE_LIMIT_PER_MINUTE: '1000000', ...env, PORT: String(port) });
+    rememberAdminToken(app.baseUrl, app.adminToken);
     app.spawn();
     await app.ready();
     return app;
@@ -45,8 +47,12 @@ export class AppProcess {
     await waitFor(async () => (await request(this.baseUrl, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, timeoutMs, `app ready; output:\n${this.output.slice(-2000)}`);
   }
 
-  http(method: string, path: string, body?: unknown) {
-    return request(this.baseUrl, method, path, body);
+  get adminToken(): string {
+    return this.env.ADMIN_TOKEN;
+  }
+
+  http(method: string, path: string, body?: unknown, options?: RequestOptions) {
+    return request(this.baseUrl, method, path, body, { token: this.adminToken, ...options });
   }
 
   /** Dies at once, wherever it is: no shutdown hook runs. */

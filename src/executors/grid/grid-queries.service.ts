@@ -17,7 +17,7 @@ export class GridQueriesService {
   async forBot(botId: string, accountId: string): Promise<GridView> {
     const [bot] = await this.db.query(`SELECT type FROM bots WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL`, [botId, accountId]);
     if (!bot) throw new NotFoundError('bot', botId);
-    if (bot.type !== 'grid') throw new DomainError('NOT_A_GRID_BOT', `bot ${botId} is a ${bot.type} bot: only grid bots have a grid`, 400);
+    if (bot.type !== 'grid') throw new DomainError('NOT_A_GRID_BOT', `bot ${botId} is a ${bot.type} bot: only grid bots have a grid`, 404);
     const [latest] = await this.db.query(
       `SELECT g.deal_id FROM grids g JOIN deals d ON d.id = g.deal_id WHERE g.bot_id = $1 ORDER BY (d.status = 'open') DESC, d.opened_at DESC LIMIT 1`,
       [botId],

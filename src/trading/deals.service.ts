@@ -120,6 +120,36 @@ export class DealsService {
     await this.recordEvent(manager, dealId, at, status, reason);
   }
 
+  /**
+   * Marks an open deal to be closed at market, decided at market time `at` (which the closing order is priced at);
+   * false when it is already closing or over. The deal's owner brings its orders in line once this has committed.
+   */
+  async markClosing(manager: EntityManager, dealId: string, reason: string, at: number): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH requested AS (UPDATE deals SET phase = 'closing', close_requested_reason = $2, checked_until = $3
+         WHERE id = $1 AND status = 'open' AND phase <> 'closing' RETURNING id) SELECT id FROM requested`,
+      [dealId, reason, new Date(at)],
+    );
+    if (rows.length > 0) await this.recordEvent(manager, dealId, at, 'close_requested', reason);
+    return rows.length > 0;
+  }
+
+  /**
+   * Abandons an open deal on purpose: it ends `canceled` with its position left as it is, and every unfinished order
+   * is marked for cancellation. Returns those orders, for the placer to cancel once this has committed.
+   */
+  async abandon(manager: EntityManager, dealId: string, reason: string, at: number): Promise<string[]> {
+    const [deal] = await manager.query(`SELECT status FROM deals WHERE id = $1 FOR UPDATE`, [dealId]);
+    if (deal?.status !== 'open') return [];
+    const unfinished: { id: string }[] = await manager.query(
+      `SELECT id FROM orders WHERE deal_id = $1 AND status IN ('pending', 'open', 'partially_filled')`, [dealId],
+    );
+    const ids = unfinished.map((o) => o.id);
+    await this.requestCancel(manager, ids, new Date(at));
+    await this.finish(manager, dealId, 'canceled', reason, at);
+    return ids;
+  }
+
   /** A deal whose base order the exchange refused never opened: it is canceled with the reason. */
   async cancelUnopened(manager: EntityManager, dealId: string, reason: string, at: Date): Promise<void> {
     const [deal] = await manager.query(`SELECT entry_amount FROM deals WHERE id = $1 AND status = 'open'`, [dealId]);

@@ -71,14 +71,8 @@ export class GridDealManager implements OnModuleInit {
   }
 
   /** Inside the caller's transaction: the grid is to be closed at market; `sync` it once that has committed. */
-  async markClosing(manager: EntityManager, dealId: string, reason: string, at: number): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `WITH requested AS (UPDATE deals SET phase = 'closing', close_requested_reason = $2
-         WHERE id = $1 AND status = 'open' AND phase <> 'closing' RETURNING id) SELECT id FROM requested`,
-      [dealId, reason],
-    );
-    if (rows.length > 0) await this.deals.recordEvent(manager, dealId, at, 'close_requested', reason);
-    return rows.length > 0;
+  markClosing(manager: EntityManager, dealId: string, reason: string, at: number): Promise<boolean> {
+    return this.deals.markClosing(manager, dealId, reason, at);
   }
 
   async requestClose(dealId: string, reason: string, at: number): Promise<void> {
@@ -88,15 +82,7 @@ export class GridDealManager implements OnModuleInit {
 
   /** Stops a grid where it stands: every unfinished order canceled, the deal `canceled`, its position left as it is. */
   async abandon(dealId: string, reason: string): Promise<void> {
-    const now = this.clock.now();
-    const unfinished = await this.db.transaction(async (manager) => {
-      const deal = await manager.findOne(DealEntity, { where: { id: dealId }, lock: { mode: 'pessimistic_write' } });
-      if (!deal || deal.status !== 'open') return [];
-      const orders = await manager.find(OrderEntity, { where: { dealId, status: In(['pending', 'open', 'partially_filled']) } });
-      await this.deals.requestCancel(manager, orders.filter((o) => o.cancelRequestedAt === null).map((o) => o.id), new Date(now));
-      await this.deals.finish(manager, dealId, 'canceled', reason, now);
-      return orders.map((o) => o.id);
-    });
+    const unfinished = await this.db.transaction((manager) => this.deals.abandon(manager, dealId, reason, this.clock.now()));
     if (unfinished.length > 0) this.logger.log({ dealId, reason, orders: unfinished.length }, 'grid stopped: its orders are being canceled');
     await this.placer.cancel(unfinished);
   }

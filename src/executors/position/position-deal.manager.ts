@@ -52,14 +52,8 @@ export class PositionDealManager implements OnModuleInit {
   }
 
   /** Inside the caller's transaction: the deal is to be closed at market; call `sync` once it has committed. */
-  async markClosing(manager: EntityManager, dealId: string, reason: string, at: number): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `WITH requested AS (UPDATE deals SET phase = 'closing', close_requested_reason = $2, checked_until = $3
-         WHERE id = $1 AND status = 'open' AND phase <> 'closing' RETURNING id) SELECT id FROM requested`,
-      [dealId, reason, new Date(at)],
-    );
-    if (rows.length > 0) await this.deals.recordEvent(manager, dealId, at, 'close_requested', reason);
-    return rows.length > 0;
+  markClosing(manager: EntityManager, dealId: string, reason: string, at: number): Promise<boolean> {
+    return this.deals.markClosing(manager, dealId, reason, at);
   }
 
   /** A managed deal's order changed: bring the deal up to date, one reaction at a time, never inside the placer's turn. */
@@ -96,15 +90,7 @@ export class PositionDealManager implements OnModuleInit {
 
   /** Abandons a deal on purpose: its orders are canceled and its position is left as it is. */
   async cancel(dealId: string, reason: string): Promise<void> {
-    const now = this.clock.now();
-    const toCancel = await this.db.transaction(async (manager) => {
-      const deal = await manager.findOne(DealEntity, { where: { id: dealId }, lock: { mode: 'pessimistic_write' } });
-      if (!deal || deal.status !== 'open') return [];
-      const orders = (await manager.find(OrderEntity, { where: { dealId } })).filter(live).map((o) => o.id);
-      await this.deals.requestCancel(manager, orders, new Date(now));
-      await this.deals.finish(manager, dealId, 'canceled', reason, now);
-      return orders;
-    });
+    const toCancel = await this.db.transaction((manager) => this.deals.abandon(manager, dealId, reason, this.clock.now()));
     await this.placer.cancel(toCancel);
   }
 

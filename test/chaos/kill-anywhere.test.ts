@@ -6,18 +6,9 @@ import { assertFlowInvariants, waitUntilDrained } from '../support/flow-invarian
 import { deleteKeysUnder, REDIS_URL, uniqueKeyPrefix } from '../support/redis.js';
 import { BINANCE_1M } from '../support/reference-market.js';
 import { sleep } from '../support/wait-for.js';
+import { Rng } from '../support/seeded-random.js';
 
 const KILLS = 20;
-
-/** A seeded generator, so a failing run can be replayed exactly. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ema = (period: number) => ({ indicator: 'sma', params: { period } });
 const BOTS = [
@@ -58,9 +49,9 @@ describe('killing the app anywhere in the flow', () => {
       const created = await app.http('POST', '/bots', { type: 'dca', exchange: 'paper', symbol: 'BTC/USDT', dca: DCA, ...bot });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
-    const random = mulberry32(42);
+    const rng = new Rng(42);
     for (let kill = 0; kill < KILLS; kill++) {
-      await sleep(300 + Math.floor(random() * 2200));
+      await sleep(300 + Math.floor(rng.next() * 2200));
       await app.kill();
       app = await AppProcess.start(env);
     }

@@ -9,6 +9,7 @@ import { connect, createTestDatabase, type TestDatabase } from '../support/datab
 import { pointAtFakeBinance } from '../support/fake-binance/ccxt-binding.js';
 import { start, type FakeBinance } from '../support/fake-binance/fake-binance.server.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { Rng } from '../support/seeded-random.js';
 
 const API_KEY = 'fault-test-key-0123456789';
 const SECRET = 'fault-test-secret-0123456789';
@@ -30,16 +31,6 @@ class FakeBinanceFactory extends CcxtExchangeFactory {
     exchange.enableRateLimit = false;
     return exchange;
   }
-}
-
-/** A seeded generator, so a failing run can be replayed exactly. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('order placement under injected faults', () => {
@@ -109,7 +100,7 @@ describe('order placement under injected faults', () => {
     accountId = created.body.id;
     await app.close();
 
-    const random = mulberry32(20261124);
+    const rng = new Rng(20261124);
     const seen: Record<string, number> = {};
     for (let batch = 0; batch < PLACEMENTS / RESTART_EVERY; batch++) {
       app = await boot();
@@ -121,7 +112,7 @@ describe('order placement under injected faults', () => {
       )).rows;
       const placer = app.get(OrderPlacer);
       for (const order of orders) {
-        const fault = FAULTS[Math.floor(random() * FAULTS.length)];
+        const fault = FAULTS[Math.floor(rng.next() * FAULTS.length)];
         seen[fault] = (seen[fault] ?? 0) + 1;
         arm(fault, order.client_order_id);
         await placer.submit([order.id]);

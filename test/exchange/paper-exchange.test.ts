@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../migrations/index.js';
-import { PaperExchangeV21764000000002 } from '../../migrations/1764000000002-PaperExchangeV2.js';
-import { ManualClock } from '../../src/clock/index.js';
 import { OrderRejected } from '../../src/exchange/exchange.port.js';
-import { seedPaperBalances } from '../../src/exchange/paper/paper-accounts.js';
-import { PaperExchange, type PaperOptions } from '../../src/exchange/paper/paper-exchange.js';
+import type { PaperOptions } from '../../src/exchange/paper/paper-exchange.js';
 import { CsvMarketData, parseCsvSpec } from '../../src/market-data/csv.market-data.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { PaperFixture } from '../support/paper-fixture.js';
 import { BINANCE_1M, readBinance1m, type RefCandle } from '../support/reference-market.js';
 
 const MINUTE = 60_000;
@@ -19,30 +15,18 @@ const ref: RefCandle[] = readBinance1m();
 const closeBefore = (time: number) => ref.find((c) => c.openTime === time - MINUTE)!.close;
 const ticks = (price: number) => Math.round(price * 100) / 100;
 
-let database: TestDatabase;
+let paper: PaperFixture;
 let db: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase('paper_exchange');
-  // The paper migration is added here until migrations/index.ts lists it (then it is simply not listed twice).
-  const migrations = [...MIGRATIONS.filter((m) => m.name !== PaperExchangeV21764000000002.name), PaperExchangeV21764000000002];
-  db = new DataSource({ type: 'postgres', url: database.url, migrations });
-  await db.initialize();
-  await db.runMigrations({ transaction: 'each' });
+  paper = await PaperFixture.open('paper_exchange', market, OPTIONS);
+  db = paper.db;
 });
 
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
+afterAll(() => paper?.close());
 
 /** A fresh paper account with its own balances and a clock at `now`. */
-async function account(balances: Record<string, number>, now = T0) {
-  const [{ id }] = await db.query(`INSERT INTO exchange_accounts (account_id, exchange, label) VALUES ('00000000-0000-4000-8000-000000000001', 'paper', 'test') RETURNING id`);
-  await seedPaperBalances(db, id, balances);
-  const clock = new ManualClock(now);
-  return { id, clock, exchange: new PaperExchange(db, id, market, clock, OPTIONS) };
-}
+const account = (balances: Record<string, number>, now = T0) => paper.account(balances, now);
 
 const fillsOf = async (clientOrderId: string) =>
   (await db.query(

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../migrations/index.js';
-import { PaperExchangeV21764000000002 } from '../../migrations/1764000000002-PaperExchangeV2.js';
-import { ManualClock } from '../../src/clock/index.js';
 import { OrderRejected, type OrderRequest } from '../../src/exchange/exchange.port.js';
-import { seedPaperBalances } from '../../src/exchange/paper/paper-accounts.js';
-import { PaperExchange, type PaperOptions } from '../../src/exchange/paper/paper-exchange.js';
+import type { PaperOptions } from '../../src/exchange/paper/paper-exchange.js';
 import { CsvMarketData, parseCsvSpec } from '../../src/market-data/csv.market-data.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { PaperFixture } from '../support/paper-fixture.js';
 import { BINANCE_1M } from '../support/reference-market.js';
+import { Rng } from '../support/seeded-random.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2023, 2, 10);
@@ -16,32 +13,15 @@ const OPTIONS: PaperOptions = { makerFee: 0.0008, takerFee: 0.001, slippage: 0.0
 const START = { USDT: 5_000, BTC: 0.2 };
 const market = new CsvMarketData(parseCsvSpec(`BTC/USDT@1m=${BINANCE_1M}`));
 
-let database: TestDatabase;
+let paper: PaperFixture;
 let db: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase('paper_random');
-  // The paper migration is added here until migrations/index.ts lists it (then it is simply not listed twice).
-  const migrations = [...MIGRATIONS.filter((m) => m.name !== PaperExchangeV21764000000002.name), PaperExchangeV21764000000002];
-  db = new DataSource({ type: 'postgres', url: database.url, migrations });
-  await db.initialize();
-  await db.runMigrations({ transaction: 'each' });
+  paper = await PaperFixture.open('paper_random', market, OPTIONS);
+  db = paper.db;
 });
 
-afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
-});
-
-/** mulberry32: a seeded generator, so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+afterAll(() => paper?.close());
 
 /** What the balances must be, worked out from the recorded fills and the open orders alone. */
 async function expectedBalances(accountId: string) {
@@ -68,11 +48,9 @@ async function expectedBalances(accountId: string) {
 }
 
 it('keeps balances non-negative and consistent with fills and fees over 200 random orders and cancels', async () => {
-  const [{ id }] = await db.query(`INSERT INTO exchange_accounts (account_id, exchange, label) VALUES ('00000000-0000-4000-8000-000000000001', 'paper', 'random') RETURNING id`);
-  await seedPaperBalances(db, id, START);
-  const clock = new ManualClock(T0);
-  const exchange = new PaperExchange(db, id, market, clock, OPTIONS);
-  const next = random(20230310);
+  const { id, clock, exchange } = await paper.account(START, T0, 'random');
+  const rng = new Rng(20230310);
+  const next = () => rng.next();
   const ids: string[] = [];
   const outcomes = { placed: 0, rejected: 0, unfunded: 0, canceled: 0 };
   for (let step = 0; step < 200; step++) {

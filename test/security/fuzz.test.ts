@@ -7,7 +7,7 @@ import { start, type FakeBinance } from '../support/fake-binance/fake-binance.se
 import { FakeCcxtFactory } from '../support/fake-ccxt-factory.js';
 import { mapBounded, RawHttpClient } from '../support/fuzz-client.js';
 import { fixturesOf, openDeal, RSI_DIP, sampleBodies, sampleQueries, type ExistingIds } from '../support/fuzz-fixtures.js';
-import { fuzzSeed, Rng } from '../support/fuzz-random.js';
+import { fuzzSeed, Rng } from '../support/seeded-random.js';
 import { FuzzRequestGenerator, type FuzzRequest } from '../support/fuzz-requests.js';
 import { expressRoutesOf, routesOf, type Route } from '../support/fuzz-routes.js';
 import { problemsOf } from '../support/fuzz-verdict.js';

@@ -1,5 +1,5 @@
 import { nested } from './fuzz-json.js';
-import type { Rng } from './fuzz-random.js';
+import type { Rng } from './seeded-random.js';
 
 /** Path ids, already encoded as they go on the wire: not UUIDs, near-UUIDs, injection, very long. */
 export function hostileId(rng: Rng, real: string): string {

@@ -1,4 +1,4 @@
-import type { Rng } from './fuzz-random.js';
+import type { Rng } from './seeded-random.js';
 
 /** JSON text that JSON.stringify cannot write: 1e309, -0, escaped lone surrogates, nesting built as text. */
 export class RawJson {

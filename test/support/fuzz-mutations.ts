@@ -1,5 +1,5 @@
 import { DuplicateKeys, hostileValue, isPlainObject, setKey, type Hostile, type JsonPath } from './fuzz-json.js';
-import type { Rng } from './fuzz-random.js';
+import type { Rng } from './seeded-random.js';
 
 /** What a mutation did, and where: `field` is dotted like the API's `fields` (`conditions.0.value`). */
 export interface Mutation {

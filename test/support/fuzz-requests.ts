@@ -1,7 +1,7 @@
 import { hostileAuthHeaders, hostileContentHeaders, hostileId, hostileQuery, hostileWholeBody, malformedJson } from './fuzz-http-parts.js';
 import { toJsonText, type Hostile } from './fuzz-json.js';
 import { mutateBody, type Mutation } from './fuzz-mutations.js';
-import type { Rng } from './fuzz-random.js';
+import type { Rng } from './seeded-random.js';
 import type { Route } from './fuzz-routes.js';
 
 export interface FuzzRequest {

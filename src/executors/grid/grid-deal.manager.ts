@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { Clock } from '../../clock/index.js';
+import { SerialQueue } from '../../common/serial-queue.js';
 import { ExchangeConnector, floorToStep, type MarketRules } from '../../exchange/index.js';
 import { DealEntity, DealsService, OrderEntity, OrderEvents, OrderPlacer } from '../../trading/index.js';
 import { layOut } from './grid-layout.js';
@@ -22,7 +23,7 @@ const ENDS_THE_BOT = new Set(['stop_loss', 'take_profit']);
 @Injectable()
 export class GridDealManager implements OnModuleInit {
   private readonly logger = new Logger(GridDealManager.name);
-  private reactions: Promise<void> = Promise.resolve();
+  private readonly reactions = new SerialQueue();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -39,18 +40,19 @@ export class GridDealManager implements OnModuleInit {
   }
 
   idle(): Promise<void> {
-    return this.reactions;
+    return this.reactions.idle();
   }
 
   /** A grid order changed: reconcile its deal, queued behind earlier reactions and never inside the placer's turn. */
   private react(order: OrderEntity): void {
     const dealId = order.dealId;
     if (!dealId) return;
-    this.reactions = this.reactions
-      .then(async () => {
+    this.reactions.push(
+      async () => {
         if (await this.store.find(this.db.manager, dealId)) await this.sync(dealId);
-      })
-      .catch((error: unknown) => this.logger.warn({ err: error, dealId }, 'grid update after an order change failed; the next tick catches up'));
+      },
+      (error) => this.logger.warn({ err: error, dealId }, 'grid update after an order change failed; the next tick catches up'),
+    );
   }
 
   async sync(dealId: string): Promise<void> {

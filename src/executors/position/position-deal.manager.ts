@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../clock/index.js';
+import { SerialQueue } from '../../common/serial-queue.js';
 import { ExchangeConnector, roundToStep, type MarketRules } from '../../exchange/index.js';
 import { DealEntity, DealsService, OrderEntity, OrderEvents, OrderPlacer } from '../../trading/index.js';
 import { takeProfitOrders, safetyOrder, type PlannedOrder } from '../dca/dca-plan.js';
@@ -27,7 +28,7 @@ export class PositionDealManager implements OnModuleInit {
   private readonly logger = new Logger(PositionDealManager.name);
   /** Bot types whose deals this manager runs (DCA, trend); their deals are brought up to date after each order change. */
   private readonly types = new Set<string>();
-  private reactions: Promise<void> = Promise.resolve();
+  private readonly reactions = new SerialQueue();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -48,7 +49,7 @@ export class PositionDealManager implements OnModuleInit {
 
   /** Resolves when the reactions to order changes queued so far are done. */
   idle(): Promise<void> {
-    return this.reactions;
+    return this.reactions.idle();
   }
 
   /** Inside the caller's transaction: the deal is to be closed at market; call `sync` once it has committed. */
@@ -60,12 +61,13 @@ export class PositionDealManager implements OnModuleInit {
   private react(order: OrderEntity): void {
     if (!order.dealId) return;
     const dealId = order.dealId;
-    this.reactions = this.reactions
-      .then(async () => {
+    this.reactions.push(
+      async () => {
         const [row] = await this.db.query(`SELECT b.type FROM deals d JOIN bots b ON b.id = d.bot_id WHERE d.id = $1`, [dealId]);
         if (row && this.types.has(row.type)) await this.sync(dealId);
-      })
-      .catch((error: unknown) => this.logger.warn({ err: error, dealId }, 'deal update after an order change failed; the next tick catches up'));
+      },
+      (error) => this.logger.warn({ err: error, dealId }, 'deal update after an order change failed; the next tick catches up'),
+    );
   }
 
   async sync(dealId: string): Promise<void> {

@@ -1,4 +1,4 @@
-/** A small seeded generator (mulberry32): the same seed gives the same requests, so a failure can be replayed. */
+/** A small seeded generator (mulberry32): the same seed gives the same sequence, so a failing run can be replayed. */
 export class Rng {
   private state: number;
 

@@ -1,2 +1,2 @@
 export { NotifierModule } from './notifier.module.js';
-export { TriggerRouter } from './trigger-router.js';
+export { TriggerRouter, type RouteSummary } from './trigger-router.js';

@@ -20,6 +20,14 @@ function asExecutorRole(role: SubscriptionRole): SubscriptionRole {
   return role === 'signal_entry' ? 'entry' : role === 'signal_exit' ? 'exit' : role;
 }
 
+/** What one routing pass did, counted by outcome; bots whose delivery already existed count as `duplicate`. */
+export interface RouteSummary {
+  executed: number;
+  skipped: number;
+  refused: number;
+  duplicate: number;
+}
+
 /** A delivery could not be completed for reasons other than the bot's own rules: the message must be retried. */
 export class DeliveryFailed extends Error {}
 
@@ -40,12 +48,13 @@ export class TriggerRouter {
     private readonly risk: RiskService,
   ) {}
 
-  async route(trigger: TriggerFiredV1): Promise<void> {
+  async route(trigger: TriggerFiredV1): Promise<RouteSummary> {
     const recipients = await this.recipientsOf(trigger);
     const failures: string[] = [];
+    const summary: RouteSummary = { executed: 0, skipped: 0, refused: 0, duplicate: 0 };
     for (const recipient of recipients) {
       try {
-        await this.deliver(trigger, recipient);
+        summary[(await this.deliver(trigger, recipient)) ?? 'duplicate'] += 1;
       } catch (error) {
         failures.push(recipient.bot.id);
         this.logger.error({ err: error, triggerId: trigger.triggerId, conditionId: trigger.conditionId, botId: recipient.bot.id }, 'delivery failed; it is retried');
@@ -53,9 +62,10 @@ export class TriggerRouter {
     }
     if (failures.length > 0) throw new DeliveryFailed(`delivery failed for bot(s) ${failures.join(', ')}`);
     await this.db.query(`UPDATE triggers SET handled_at = now() WHERE id = $1 AND handled_at IS NULL`, [trigger.triggerId]);
+    return summary;
   }
 
-  private async deliver(trigger: TriggerFiredV1, { bot, role, unmet }: Recipient): Promise<void> {
+  private async deliver(trigger: TriggerFiredV1, { bot, role, unmet }: Recipient): Promise<ExecutionResult['outcome'] | undefined> {
     const context = { triggerId: trigger.triggerId, conditionId: trigger.conditionId, botId: bot.id, role };
     const result = await this.db.transaction(async (manager) => {
       const claimed: unknown[] = await manager.query(
@@ -78,7 +88,7 @@ export class TriggerRouter {
     });
     if (!result) {
       this.logger.debug(context, 'already delivered; nothing to do');
-      return;
+      return undefined;
     }
     this.logger.log({ ...context, outcome: result.outcome, reason: result.reason }, `trigger ${result.outcome}`);
     if (result.orderIds.length > 0) {
@@ -87,6 +97,7 @@ export class TriggerRouter {
     if (result.afterCommit) {
       result.afterCommit().catch((error: unknown) => this.logger.warn({ ...context, err: error }, 'follow-up after delivery failed; the next tick catches up'));
     }
+    return result.outcome;
   }
 
   /**

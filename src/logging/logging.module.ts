@@ -1,21 +1,14 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/index.js';
+import { REDACTED, REDACTED_PATHS } from './redaction.js';
 
 const PINO_LEVEL = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
 
-/** Every log path that may carry a secret, redacted here and nowhere else. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  '*.apiKey',
-  '*.secret',
-  '*.password',
-  '*.token',
-  '*.credentials',
-];
-
-/** Structured JSON logs (pino); pretty lines when a person watches a terminal in development. */
+/**
+ * Structured JSON logs (pino): each line carries the ids it is about (botId, conditionId, triggerId, dealId,
+ * orderId) as fields, and inside a request the request's id; pretty lines when a person watches (LOG_FORMAT).
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -23,7 +16,7 @@ export const REDACTED_PATHS = [
       useFactory: (config: AppConfig) => ({
         pinoHttp: {
           level: PINO_LEVEL[config.env.LOG_LEVEL],
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          redact: { paths: REDACTED_PATHS, censor: REDACTED },
           autoLogging: false,
           // Request lines carry what identifies the request, never its headers: secrets travel in headers
           // (Authorization, cookies, API keys) and an allowlist cannot miss a new one.

@@ -1,0 +1,2 @@
+export { LoggingModule } from './logging.module.js';
+export { REDACTED, REDACTED_PATHS, redactUrl } from './redaction.js';

@@ -1,0 +1,2 @@
+export { MetricsModule } from './metrics.module.js';
+export { Metrics, type DeliveryOutcome, type ErrorComponent, type ExecutionOutcome, type TickOutcome } from './metrics.service.js';

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'pg';
+import { ReplayDriver } from '../../src/backtest/index.js';
 import { ManualClock } from '../../src/clock/index.js';
-import { EvaluationService } from '../../src/evaluator/index.js';
-import { ExecutorTicker } from '../../src/executors/index.js';
-import { OrderReconciler } from '../../src/trading/index.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
 import { deleteKeysUnder, REDIS_URL, uniqueKeyPrefix } from '../support/redis.js';
 import type { TestApp } from '../support/test-app.js';
-import { appEnv, ORIGIN, settle, startTestApp } from './seed-scenario.js';
+import { appEnv, ORIGIN, startTestApp } from './seed-scenario.js';
 
 const HOUR = 3_600_000;
 const END = ORIGIN + 21 * 24 * HOUR;
@@ -63,21 +61,17 @@ describe('DCA deals over three weeks of real candles, through the whole flow', (
       ids[name] = created.body.id;
     }
     const restartAt = ORIGIN + 9 * 24 * HOUR + 5 * HOUR;
-    for (let t = ORIGIN + HOUR; t <= END; t += HOUR) {
-      clock.set(t);
-      if (t === restartAt) {
+    const driver = new ReplayDriver(app, clock, { stepMs: HOUR, rounds: 3 });
+    await driver.run(ORIGIN, END, {
+      beforeStep: async (t) => {
+        if (t !== restartAt) return;
+        clock.set(t);
         openAtRestart = (await db.query(`SELECT count(*)::int AS n FROM deals WHERE status = 'open'`)).rows[0].n;
         await app.close();
         app = await startTestApp(env, clock);
-      }
-      await app.get(EvaluationService).tick();
-      await settle(app, db);
-      for (let round = 0; round < 3; round++) {
-        await app.get(OrderReconciler).runOnce();
-        await app.get(ExecutorTicker).tick();
-        await app.get(ExecutorTicker).settle();
-      }
-    }
+        driver.use(app);
+      },
+    });
 
     expect(openAtRestart).toBeGreaterThan(0);
     const deals = (await db.query(`SELECT d.*, b.name FROM deals d JOIN bots b ON b.id = d.bot_id ORDER BY d.opened_at`)).rows;

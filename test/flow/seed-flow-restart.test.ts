@@ -34,7 +34,7 @@ describe('the seed flow across restarts of the app', () => {
     const bots = await createBots(app);
 
     for (const stopAt of [ORIGIN + 7 * DAY, ORIGIN + 13 * DAY]) {
-      await replay(app, clock, db, stopAt, 6 * 3_600_000);
+      await replay(app, clock, stopAt, 6 * 3_600_000);
       // A long tick whose triggers are recorded but not yet relayed or handled when the app goes down.
       clock.set(stopAt + 2 * DAY);
       const pending = await app.get(EvaluationService).tick();
@@ -47,7 +47,7 @@ describe('the seed flow across restarts of the app', () => {
       app = await startTestApp(env, clock);
       await settle(app, db);
     }
-    await replay(app, clock, db, END, 6 * 3_600_000);
+    await replay(app, clock, END, 6 * 3_600_000);
     await assertSeedFlow(app, db, bots);
     const duplicates = (await db.query(`SELECT count(*)::int AS n FROM (SELECT bot_id FROM orders GROUP BY bot_id HAVING count(*) > 1) d`)).rows[0].n;
     expect(duplicates).toBe(0);

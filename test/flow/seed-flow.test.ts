@@ -29,7 +29,7 @@ describe('the seed flow end to end on real Postgres and Redis', () => {
 
   it('replays three weeks of candles: shared evaluation, edge triggers, one base order per bot, the rest skipped', async () => {
     const bots = await createBots(app);
-    await replay(app, clock, db, END, 6 * 3_600_000);
+    await replay(app, clock, END, 6 * 3_600_000);
     await assertSeedFlow(app, db, bots);
     const logged = (await db.query(`SELECT count(*)::int AS n FROM condition_evaluations`)).rows[0].n;
     expect(app.get(EvaluationService).evaluationCount).toBe(logged);

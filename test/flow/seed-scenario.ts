@@ -1,12 +1,9 @@
 import { expect } from 'vitest';
 import type { Client } from 'pg';
+import { ReplayDriver, settleBus } from '../../src/backtest/index.js';
 import { ManualClock } from '../../src/clock/index.js';
-import { EvaluationService } from '../../src/evaluator/index.js';
-import { OrderPlacer } from '../../src/trading/index.js';
-import { TriggerRelay } from '../../src/triggers/index.js';
 import { BINANCE_1M, readBinance1m, resample, wilderRsi } from '../support/reference-market.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { waitFor } from '../support/wait-for.js';
 
 export const ORIGIN = Date.UTC(2023, 2, 1);
 export const END = Date.UTC(2023, 2, 22);
@@ -49,19 +46,17 @@ export async function createBots(app: TestApp): Promise<Record<keyof typeof BOT_
   return created as Record<keyof typeof BOT_BODIES, any>;
 }
 
-/** Moves market time in steps, running one evaluator tick per step and waiting until every trigger is handled. */
-export async function replay(app: TestApp, clock: ManualClock, db: Client, until: number, stepMs: number): Promise<void> {
-  while (clock.now() < until) {
-    clock.set(Math.min(clock.now() + stepMs, until));
-    await app.get(EvaluationService).tick();
-    await settle(app, db);
-  }
+/**
+ * Moves market time from where the clock is to `until` in steps through the shared replay driver: one evaluator tick
+ * per step and every trigger handled, nothing else (the seed bots only place their base orders).
+ */
+export async function replay(app: TestApp, clock: ManualClock, until: number, stepMs: number): Promise<void> {
+  await new ReplayDriver(app, clock, { stepMs, rounds: 0 }).run(clock.now(), until);
 }
 
-export async function settle(app: TestApp, db: Client): Promise<void> {
-  await app.get(TriggerRelay).drain();
-  await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM triggers WHERE handled_at IS NULL`)).rows[0].n === 0, 10_000, 'every trigger handled');
-  await app.get(OrderPlacer).idle();
+/** Every recorded trigger published and handled, and the orders it made sent (the replay driver's settle). */
+export async function settle(app: TestApp, _db?: Client): Promise<void> {
+  await settleBus(app);
 }
 
 export function referenceStates(threshold: number, below: boolean) {

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'pg';
+import { ReplayDriver } from '../../src/backtest/index.js';
 import { ManualClock } from '../../src/clock/index.js';
-import { EvaluationService } from '../../src/evaluator/index.js';
-import { ExecutorTicker } from '../../src/executors/index.js';
-import { OrderReconciler } from '../../src/trading/index.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
 import { deleteKeysUnder, REDIS_URL, uniqueKeyPrefix } from '../support/redis.js';
 import { readBinance1m, resample } from '../support/reference-market.js';
 import { crossings, referenceEma } from '../support/reference-ema.js';
 import type { TestApp } from '../support/test-app.js';
-import { appEnv, ORIGIN, settle, startTestApp } from './seed-scenario.js';
+import { appEnv, ORIGIN, startTestApp } from './seed-scenario.js';
 
 const HOUR = 3_600_000;
 const QUARTER = 15 * 60_000;
@@ -52,17 +50,7 @@ describe('trend bots over three weeks of real candles, through the whole flow', 
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       ids[name] = created.body.id;
     }
-    for (let t = ORIGIN + HOUR; t <= END; t += HOUR) {
-      clock.set(t);
-      await app.get(EvaluationService).tick();
-      await settle(app, db);
-      for (let round = 0; round < 2; round++) {
-        await app.get(OrderReconciler).runOnce();
-        await app.get(ExecutorTicker).tick();
-        await app.get(ExecutorTicker).settle();
-      }
-      await settle(app, db);
-    }
+    await new ReplayDriver(app, clock, { stepMs: HOUR, rounds: 2 }).run(ORIGIN, END);
 
     // Independently: EMA(9) and EMA(21) on the 15m resample, and the positions a flat → long → flat bot takes.
     const candles = resample(readBinance1m(), 15).filter((c) => c.openTime + QUARTER <= END);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AUTHORIZATION, BENCH_APP_ENV, startBenchApp } from './support/bench-app.js';
@@ -51,7 +51,19 @@ function compiledMain(): string | undefined {
 interface Server {
   baseUrl: string;
   where: string;
+  /** CPU time the app's process has used so far (ms), where the OS tells (Linux); undefined otherwise. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc, in ms (clock ticks of 10 ms). */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The app in a process of its own (so that the load generator does not share its event loop), or in this one. */
@@ -59,7 +71,7 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   const main = compiledMain();
   if (!main) {
     const app = await startBenchApp(env);
-    return { baseUrl: app.baseUrl, where: 'in the benchmark process (no compiled dist/src/main.js found)', stop: () => app.close() };
+    return { baseUrl: app.baseUrl, where: 'in the benchmark process (no compiled dist/src/main.js found)', cpuMs: () => undefined, stop: () => app.close() };
   }
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [main], {
@@ -83,11 +95,25 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   return {
     baseUrl,
     where: 'in a process of its own (the compiled app, dist/src/main.js)',
+    cpuMs: () => processCpuMs(child.pid!),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/** An account, its API token and a paper exchange account: what a client of the API has. */
+async function clientAccount(baseUrl: string): Promise<{ headers: Record<string, string>; exchangeAccountId: string }> {
+  const post = async (path: string, body: unknown, headers: Record<string, string>) => {
+    const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    if (response.status !== 201) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json() as Promise<Record<string, any>>;
+  };
+  const { token } = await post('/accounts', { name: 'bench http' }, AUTHORIZATION);
+  const headers = { authorization: `Bearer ${token}` };
+  const exchangeAccount = await post('/exchange-accounts', { exchange: 'paper', label: 'bench http', balances: { USDT: 100_000_000 } }, headers);
+  return { headers, exchangeAccountId: exchangeAccount.id };
 }
 
 /** HTTP: GET /conditions/:id throughput, and POST /bots latency at a fixed rate, with autocannon. */
@@ -107,34 +133,42 @@ export const http: Benchmark = {
         const conditions = benchConditions(size.series, size.perSeries);
         const conditionIds = await insertConditions(db, conditions);
         await insertBots(db, { from: 0, to: size.bots - 1, seriesCount: size.series, perSeries: size.perSeries, conditionIds, conditionsPerBot: 2 });
+        const client = await clientAccount(server.baseUrl);
         const paths = conditionIds.slice(0, 10).map((id) => `/conditions/${id}`);
-        const gets = paths.map((path) => ({ method: 'GET', path, headers: AUTHORIZATION }));
+        const gets = paths.map((path) => ({ method: 'GET', path, headers: client.headers }));
 
         await autocannon({ url: server.baseUrl, connections: size.connections, duration: Math.max(1, size.seconds / 5), requests: gets });
+        const cpuBefore = server.cpuMs();
         const get = await autocannon({ url: server.baseUrl, connections: size.connections, duration: size.seconds, requests: gets });
+        const cpuAfter = server.cpuMs();
         const getRate = get.requests.total / get.duration;
-        log(`  GET /conditions/:id: ${fmt(getRate)} requests/s`);
+        const cpuPerGet = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / get.requests.total;
+        log(`  GET /conditions/:id: ${fmt(getRate)} requests/s${cpuPerGet === undefined ? '' : `, ${fmt(cpuPerGet)} µs of the app's CPU each`}`);
 
         const body = JSON.stringify({
           name: 'bench http', type: 'dca', exchange: 'paper', symbol: conditions[0].symbol, dca: { baseOrderSize: 10 },
+          exchangeAccountId: client.exchangeAccountId,
           conditions: [{ timeframe: '1m', indicator: 'rsi', params: { period: 14 }, operator: 'lt', value: 30 }],
         });
         const post = await autocannon({
-          url: `${server.baseUrl}/bots`, method: 'POST', headers: { 'content-type': 'application/json', ...AUTHORIZATION }, body,
+          url: `${server.baseUrl}/bots`, method: 'POST', headers: { 'content-type': 'application/json', ...client.headers }, body,
           connections: 20, overallRate: size.postRate, duration: size.seconds,
         });
-        log(`  POST /bots at ${size.postRate}/s: p99 ${fmt(post.latency.p99)} ms`);
+        log(`  POST /bots at ${size.postRate}/s: p50 ${fmt(post.latency.p50)} ms, p99 ${fmt(post.latency.p99)} ms`);
         const failures = get.errors + get.timeouts + get.non2xx + post.errors + post.timeouts + post.non2xx;
         return {
           figures: [
             atLeast('GET /conditions/:id throughput', getRate, 'requests/s', 5_000, '≥ 5,000 requests/s'),
             info('GET /conditions/:id latency p99', get.latency.p99, 'ms'),
+            ...(cpuPerGet === undefined ? [] : [info('GET /conditions/:id: CPU of the app process per request', cpuPerGet, 'µs')]),
             atMost(`POST /bots latency p99 at ${size.postRate} requests/s`, post.latency.p99, 'ms', 50, '< 50 ms'),
             info('POST /bots latency p50', post.latency.p50, 'ms'),
             info('failed or non-2xx responses', failures, ''),
           ],
           notes: [
-            `autocannon against the app running ${server.where}, on a database with ${conditionIds.length} conditions and ${size.bots.toLocaleString('en-US')} bots.`,
+            `autocannon against the app running ${server.where}, on a database with ${conditionIds.length} conditions and ${size.bots.toLocaleString('en-US')} bots. ` +
+              'Requests carry the API token of an account the benchmark creates (as a client would; the admin token would skip the token lookup), ' +
+              'and its bots trade on a paper exchange account of that account. autocannon runs in the benchmark process, on the same two cores.',
             `GET: ${size.connections} connections for ${size.seconds} s over 10 condition ids, after a short warm-up; ${get.requests.total.toLocaleString('en-US')} requests.`,
             `POST /bots: a DCA bot with one RSI condition (registered once, then shared), ${size.postRate} requests/s overall (autocannon overallRate) ` +
               `for ${size.seconds} s on 20 connections; ${post.requests.total.toLocaleString('en-US')} requests.`,

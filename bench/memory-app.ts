@@ -25,9 +25,11 @@ export interface MemoryFigures {
   /** Highest resident set the process reached, setup included: MB. */
   maxRssMb: number;
   evaluations: number;
-  /** Peak resident set after one GET /bots, which answers every bot at once (no pagination): MB. */
+  /** Peak resident set after listing every bot with GET /bots, page after page of the largest size: MB. */
   maxRssAfterListMb: number;
   listedBots: number;
+  listPages: number;
+  /** The status of the first GET /bots that did not answer 200, else 200. */
   listStatus: number;
 }
 
@@ -60,8 +62,7 @@ export async function measureAppMemory(params: MemoryParams): Promise<MemoryFigu
     collect();
     const usage = process.memoryUsage();
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
-    const response = await fetch(`${app.baseUrl}/bots`, { headers: AUTHORIZATION });
-    const listed: unknown = await response.json().catch(() => undefined);
+    const listed = await listEveryBot(app.baseUrl);
     return {
       rssEmptyMb,
       rssMb: mb(usage.rss),
@@ -69,12 +70,27 @@ export async function measureAppMemory(params: MemoryParams): Promise<MemoryFigu
       maxRssMb,
       evaluations: reports.reduce((n, r) => n + r.evaluations, 0),
       maxRssAfterListMb: process.resourceUsage().maxRSS / 1024,
-      listedBots: Array.isArray(listed) ? listed.length : 0,
-      listStatus: response.status,
+      ...listed,
     };
   } finally {
     await app.close();
   }
+}
+
+/** Reads every bot as a client would: GET /bots?limit=1000, following nextCursor. */
+async function listEveryBot(baseUrl: string): Promise<{ listedBots: number; listPages: number; listStatus: number }> {
+  let listedBots = 0;
+  let listPages = 0;
+  let cursor: string | null = null;
+  do {
+    const response = await fetch(`${baseUrl}/bots?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, { headers: AUTHORIZATION });
+    if (response.status !== 200) return { listedBots, listPages, listStatus: response.status };
+    const page = (await response.json()) as { items: unknown[]; nextCursor: string | null };
+    listedBots += page.items.length;
+    listPages++;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { listedBots, listPages, listStatus: 200 };
 }
 
 export const RESULT_MARK = 'BENCH_MEMORY_RESULT ';

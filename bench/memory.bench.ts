@@ -48,7 +48,7 @@ export const memory: Benchmark = {
           info('JS heap used, loaded', figures.heapUsedMb, 'MB'),
           info('peak resident set of the process (setup included)', figures.maxRssMb, 'MB'),
           ...(figures.listStatus === 200
-            ? [info(`peak resident set after one GET /bots (${figures.listedBots.toLocaleString('en-US')} bots in one answer)`, figures.maxRssAfterListMb, 'MB')]
+            ? [info(`peak resident set after listing every bot with GET /bots (${figures.listedBots.toLocaleString('en-US')} bots, ${figures.listPages.toLocaleString('en-US')} pages)`, figures.maxRssAfterListMb, 'MB')]
             : []),
         ],
         notes: [
@@ -58,7 +58,8 @@ export const memory: Benchmark = {
             `(${figures.evaluations.toLocaleString('en-US')} evaluations); the resident set is read after a full GC.`,
           'The evaluator keeps no per-bot state (bots live in Postgres); what grows with bots is the rows the evaluator reads per tick, which are per condition.',
           figures.listStatus === 200
-            ? 'Afterwards one GET /bots is made: it is not paginated and answers every bot with its conditions, so its peak grows with the number of bots.'
+            ? 'Afterwards every bot is listed with GET /bots?limit=1000 (the largest page), following nextCursor to the end: a page holds at most 1,000 ' +
+              'bots with their conditions, so the peak no longer grows with the number of bots.'
             : `GET /bots answered ${figures.listStatus}: its peak is not reported.`,
         ],
       };

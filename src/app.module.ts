@@ -6,13 +6,15 @@ import { Clock, ClockModule } from './clock/index.js';
 import { AppConfig, ConfigModule } from './config/index.js';
 import { DatabaseModule } from './database/index.js';
 import { EvaluatorModule } from './evaluator/index.js';
-import { HealthModule } from './health/health.module.js';
-import { LoggingModule } from './logging/logging.module.js';
+import { HealthModule } from './health/index.js';
+import { LoggingModule } from './logging/index.js';
+import { MetricsModule } from './metrics/index.js';
 import { NotifierModule } from './notifier/index.js';
 import { RegistryModule } from './registry/index.js';
 import { KillSwitchModule } from './risk/index.js';
 import { SignalsModule } from './signals/signals.module.js';
 import { TriggersModule } from './triggers/index.js';
+import { WebhooksModule } from './webhooks/index.js';
 
 export interface AppOptions {
   config: AppConfig;
@@ -34,6 +36,7 @@ export class AppModule {
         DatabaseModule,
         AccessModule,
         HealthModule,
+        MetricsModule,
         RegistryModule,
         TriggersModule,
         SignalsModule,
@@ -41,6 +44,7 @@ export class AppModule {
         EvaluatorModule,
         NotifierModule,
         KillSwitchModule,
+        WebhooksModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { serveOpenApiDocs } from './openapi/index.js';
 
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -20,4 +21,5 @@ export function configureApp(app: INestApplication): void {
   express.useGlobalPipes(createValidationPipe());
   express.useGlobalFilters(new HttpErrorFilter());
   express.disable('x-powered-by');
+  serveOpenApiDocs(app);
 }

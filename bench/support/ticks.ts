@@ -11,7 +11,7 @@ import { measure, type Sample } from './stats.js';
  */
 export const QUIET_RELAY: Override = {
   provide: TriggerRelay,
-  useValue: { kick: () => Promise.resolve(), drain: () => Promise.resolve() },
+  useValue: { kick: () => Promise.resolve(), publishCommitted: () => undefined, drain: () => Promise.resolve() },
 };
 
 /** Moves market time one candle on and ticks, `count` times. */

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { DEFAULT_ACCOUNT_ID } from '../access/index.js';
 import { Clock } from '../clock/index.js';
 import { NotFoundError, ValidationFailed } from '../common/domain-error.js';
+import { toPage, type Page } from '../common/pagination.js';
 import { DEFAULT_PAPER_ACCOUNT_ID, ExchangeAccountsService } from '../exchange/index.js';
 import { ExecutorRegistry } from '../executors/index.js';
 import { crossFieldProblems, normalizeCondition, RegistryService, type ConditionDefinition, type SubscriptionRole } from '../registry/index.js';
@@ -25,12 +26,18 @@ export class BotsService {
     private readonly preview: BotPreviewService,
   ) {}
 
-  /** Creates the bot, registers its conditions (shared with any bot asking the same) and subscribes it, in one transaction. */
+  /**
+   * Registers the bot's conditions (shared with any bot asking the same), then creates the bot and subscribes it in one
+   * transaction. Registering first, in a statement of its own, holds the lock on a shared condition's row only for
+   * that statement: inside the transaction every bot created on a popular condition waited for the others' commits.
+   * A condition registered for a bot that then fails to be created stays without subscribers, which is never evaluated.
+   */
   async create(dto: CreateBotDto, accountId: string): Promise<BotView> {
     const definitions = this.definitionsOf(dto);
     const exchangeAccountId = await this.tradingAccountOf(dto, accountId);
     await this.preview.assertValid(dto, exchangeAccountId);
-    const botId = await this.db.transaction(async (manager) => {
+    const registered = await this.registry.register(this.db.manager, definitions.map((d) => d.definition), this.clock.now());
+    const bot = await this.db.transaction(async (manager) => {
       const bot = manager.create(BotEntity, {
         accountId,
         exchangeAccountId,
@@ -42,18 +49,27 @@ export class BotsService {
         settings: { ...dto[dto.type] },
       });
       await manager.insert(BotEntity, bot);
-      const registered = await this.registry.register(manager, definitions.map((d) => d.definition), this.clock.now());
       await this.registry.subscribe(manager, bot.id, registered.map((c, i) => ({ conditionId: c.id, role: definitions[i].role })));
-      this.logger.log({ botId: bot.id, type: bot.type, conditions: registered.map((c) => c.key) }, 'bot created');
-      return bot.id;
+      return bot;
     });
-    return this.get(botId, accountId);
+    this.logger.log({ botId: bot.id, type: bot.type, conditions: registered.map((c) => c.key) }, 'bot created');
+    // Answered from what was written (the insert returns the generated columns): reading it back cost two round trips.
+    return toBotView(bot, subscribedRows(registered, definitions));
   }
 
-  async list(accountId: string): Promise<BotView[]> {
-    const bots = await this.db.getRepository(BotEntity).find({ where: { accountId, deletedAt: IsNull() }, order: { createdAt: 'ASC' } });
-    const conditions = await this.conditionsOf(this.db.manager, bots.map((b) => b.id));
-    return bots.map((bot) => toBotView(bot, conditions.get(bot.id) ?? []));
+  /**
+   * One page of the account's bots in id order (a keyset on the primary key: any page costs the same, and a list of
+   * 100,000 bots is never held at once). Bots created while a client pages through may land on pages already read.
+   */
+  async list(accountId: string, limit: number, cursor?: string): Promise<Page<BotView>> {
+    const bots = await this.db.getRepository(BotEntity).find({
+      where: { accountId, deletedAt: IsNull(), ...(cursor ? { id: MoreThan(cursor) } : {}) },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+    const page = toPage(bots, limit, (bot) => bot.id);
+    const conditions = await this.conditionsOf(this.db.manager, page.items.map((b) => b.id));
+    return { ...page, items: page.items.map((bot) => toBotView(bot, conditions.get(bot.id) ?? [])) };
   }
 
   async get(id: string, accountId: string): Promise<BotView> {
@@ -114,13 +130,27 @@ export class BotsService {
   }
 
   private async conditionsOf(manager: EntityManager, botIds: string[]): Promise<Map<string, BotConditionRow[]>> {
+    // Byte order ("C"), the order subscribedRows gives a new bot's conditions in memory.
     const rows: (BotConditionRow & { bot_id: string })[] = await manager.query(
       `SELECT s.bot_id, c.id, c.key, s.role, c.definition, s.last_triggered_at
-       FROM subscriptions s JOIN conditions c ON c.id = s.condition_id WHERE s.bot_id = ANY($1::uuid[]) ORDER BY s.created_at, c.key`,
+       FROM subscriptions s JOIN conditions c ON c.id = s.condition_id WHERE s.bot_id = ANY($1::uuid[]) ORDER BY s.created_at, c.key COLLATE "C"`,
       [botIds],
     );
     const byBot = new Map<string, BotConditionRow[]>();
     for (const row of rows) byBot.set(row.bot_id, [...(byBot.get(row.bot_id) ?? []), row]);
     return byBot;
   }
+}
+
+/**
+ * A new bot's subscriptions as conditionsOf reads them back: one per (condition, role), by key (they share their
+ * created_at). A condition registered before has the same canonical key, hence the same definition.
+ */
+function subscribedRows(registered: { id: string; key: string }[], definitions: { definition: ConditionDefinition; role: SubscriptionRole }[]): BotConditionRow[] {
+  const rows = new Map<string, BotConditionRow>();
+  registered.forEach(({ id, key }, i) => {
+    const { definition, role } = definitions[i];
+    rows.set(`${id}|${role}`, { id, key, role, definition, last_triggered_at: null });
+  });
+  return [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -9,6 +9,12 @@ interface ErrorBody {
   fields?: { field: string; message: string }[];
 }
 
+/** What the filter notes on the response for whoever counts answers (the metrics): the code, and a crash's error. */
+export interface ErrorLocals {
+  errorCode?: string;
+  unhandledError?: unknown;
+}
+
 /** The one place errors become HTTP answers: domain errors by code, framework errors as they are, the rest as a bare 500. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -19,6 +25,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     // Only a crash is an error worth a stack in the logs; a 503 the app chose to answer (health) is not.
     if (body.statusCode >= 500 && !(exception instanceof HttpException)) this.logger.error({ err: exception }, 'unhandled error in request');
+    const unhandled = !(exception instanceof DomainError) && !(exception instanceof HttpException);
+    // The health report's `error` names the degraded dependencies (an object): the status's name stands for its code.
+    const errorCode = typeof body.error === 'string' ? body.error : (HttpStatus[body.statusCode] ?? 'ERROR');
+    Object.assign(response.locals ?? {}, { errorCode, ...(unhandled && { unhandledError: exception }) } satisfies ErrorLocals);
     response.status(body.statusCode).json(body);
   }
 

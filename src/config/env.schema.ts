@@ -1,8 +1,9 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' || value === '' ? false : value);
 
 /** Every environment variable the app reads, with its default. Validated once at start-up. */
 export class EnvSchema {
@@ -128,10 +129,37 @@ export class EnvSchema {
   @Transform(toNumber) @IsInt() @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
-  /** `pretty` for a person at a terminal; `json` for machines (default when not a terminal or NODE_ENV=production). */
+  /**
+   * `pretty` for a person: the default with NODE_ENV=development, and at a terminal unless NODE_ENV=production;
+   * `json` for machines otherwise (pino-pretty is a development dependency, absent from the production image).
+   */
   @IsIn(['json', 'pretty'])
-  LOG_FORMAT: 'json' | 'pretty' = process.stdout.isTTY && process.env.NODE_ENV !== 'production' ? 'pretty' : 'json';
+  LOG_FORMAT: 'json' | 'pretty' =
+    process.env.NODE_ENV === 'development' || (process.stdout.isTTY && process.env.NODE_ENV !== 'production') ? 'pretty' : 'json';
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /**
+   * Webhooks may target loopback, private and link-local addresses. Off by default: a URL given by a user and
+   * POSTed to by the server could otherwise reach the server's own network (SSRF). Tests and local setups turn it on.
+   */
+  @Transform(toBoolean) @IsBoolean({ message: 'must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_HOSTS = false;
+
+  /** How often due webhook deliveries are sent; 0 sends none (tests dispatch by hand). */
+  @Transform(toNumber) @IsInt() @Min(0)
+  WEBHOOK_DISPATCH_INTERVAL_MS = 1000;
+
+  /** A receiver that has not answered within this long has failed the attempt. */
+  @Transform(toNumber) @IsInt() @Min(100) @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Attempts of a delivery before it is marked failed. */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(50)
+  WEBHOOK_MAX_ATTEMPTS = 10;
+
+  /** Delay before the first retry; it doubles with each failure (with jitter), up to an hour. */
+  @Transform(toNumber) @IsInt() @Min(1)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/index.js';
+import { redactUrl } from '../logging/index.js';
 import { EmbeddedDatabase } from './embedded-postgres.js';
 
 /** Says where the database is: DATABASE_URL, or an embedded server started on demand. */
@@ -13,7 +14,7 @@ export class DatabaseServer implements OnApplicationShutdown {
   async url(): Promise<string> {
     const configured = this.config.env.DATABASE_URL;
     if (configured) {
-      this.logger.log(`database: PostgreSQL at ${redactPassword(configured)}`);
+      this.logger.log(`database: PostgreSQL at ${redactUrl(configured)}`);
       return configured;
     }
     this.logger.log('database: DATABASE_URL not set, starting the embedded PostgreSQL');
@@ -26,6 +27,5 @@ export class DatabaseServer implements OnApplicationShutdown {
   }
 }
 
-export function redactPassword(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+/** A database URL as it may be logged; the redaction itself lives with the other secrets, in logging. */
+export const redactPassword = redactUrl;

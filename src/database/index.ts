@@ -1,1 +1,2 @@
 export { DatabaseModule } from './database.module.js';
+export { redactPassword } from './database-server.js';

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../clock/index.js';
 import { AppConfig } from '../config/index.js';
 import { lastClosedOpenTime, MarketDataSource, seriesKey, timeframeMs, type Candle, type SeriesRef, type Timeframe } from '../market-data/index.js';
+import { Metrics } from '../metrics/index.js';
 import { RegistryService, type ConditionEntity } from '../registry/index.js';
 import { TriggerRelay } from '../triggers/index.js';
 import { EvaluationStore, StaleCursorError, type ConditionAdvance } from './evaluation.store.js';
@@ -47,9 +48,15 @@ export class EvaluationService {
     private readonly store: EvaluationStore,
     private readonly relay: TriggerRelay,
     private readonly leases: SeriesLeases,
+    private readonly metrics: Metrics,
   ) {}
 
-  async tick(): Promise<TickReport> {
+  /** One tick, counted and timed (tbo_evaluator_ticks_total, tbo_evaluator_tick_duration_seconds). */
+  tick(): Promise<TickReport> {
+    return this.metrics.timeTick(() => this.evaluate());
+  }
+
+  private async evaluate(): Promise<TickReport> {
     const now = this.clock.now();
     const subscribed = groupBySeries(await this.registry.subscribedConditions());
     const held = await this.leases.acquire([...subscribed.keys()]);
@@ -78,10 +85,10 @@ export class EvaluationService {
       // Whatever was not committed is recomputed next tick from the database's cursors.
       this.runtimes.clear();
       this.owners.clear();
-      if (error instanceof StaleCursorError) this.logger.warn(`another instance evaluated these candles; resyncing (${error.message})`);
+      if (error instanceof StaleCursorError) this.logger.warn({ reason: error.message }, 'another instance evaluated these candles; resyncing');
       else throw error;
     }
-    if (report.candles > 0) this.logger.debug(`tick: ${JSON.stringify(report)}`);
+    if (report.candles > 0) this.logger.debug({ ...report }, 'tick');
     return report;
   }
 
@@ -132,8 +139,11 @@ export class EvaluationService {
     for (const { conditionId, evaluation } of advances) this.owners.get(conditionId)!.markPersisted(conditionId, evaluation.candleOpenTime);
     this.evaluationCount += evaluations.length;
     report.evaluations += evaluations.length;
-    report.triggers += triggers;
-    if (triggers > 0) this.relay.kick();
+    report.triggers += triggers.length;
+    this.metrics.evaluations.inc(evaluations.length);
+    this.metrics.triggers.inc(triggers.length);
+    // Published at once, without waiting for a relay pass (the relay falls back to a pass if it cannot).
+    this.relay.publishCommitted(triggers);
   }
 }
 

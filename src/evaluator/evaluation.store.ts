@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { deterministicUuid } from '../common/deterministic-id.js';
+import type { TriggerFiredV1 } from '../event-bus/index.js';
 import { timeframeMs, type Timeframe } from '../market-data/candle.js';
 import type { Evaluation } from './series-runtime.js';
 
@@ -22,8 +23,9 @@ export interface ConditionAdvance {
 export class EvaluationStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async commit(evaluations: Evaluation[], advances: ConditionAdvance[], timeframeOf: (conditionId: string) => string): Promise<number> {
-    if (evaluations.length === 0) return 0;
+  /** Resolves, once committed, with the triggers recorded (not those recorded before): for the relay to publish at once. */
+  async commit(evaluations: Evaluation[], advances: ConditionAdvance[], timeframeOf: (conditionId: string) => string): Promise<TriggerFiredV1[]> {
+    if (evaluations.length === 0) return [];
     return this.db.transaction(async (manager) => {
       await this.advanceCursors(manager, advances);
       await this.insertEvaluations(manager, evaluations);
@@ -67,21 +69,30 @@ export class EvaluationStore {
     }
   }
 
-  private async insertTriggers(manager: EntityManager, fired: Evaluation[], timeframeOf: (conditionId: string) => string): Promise<number> {
-    if (fired.length === 0) return 0;
+  private async insertTriggers(manager: EntityManager, fired: Evaluation[], timeframeOf: (conditionId: string) => string): Promise<TriggerFiredV1[]> {
+    if (fired.length === 0) return [];
     // Ids derive from (condition, candle): recomputing the same trigger can never make a second one.
-    const inserted: unknown[] = await manager.query(
+    const triggers: TriggerFiredV1[] = fired.map((e) => ({
+      triggerId: deterministicUuid('trigger', e.conditionId, e.candleOpenTime),
+      conditionId: e.conditionId,
+      conditionKey: e.conditionKey,
+      candleOpenTime: e.candleOpenTime,
+      candleCloseTime: e.candleOpenTime + timeframeMs(timeframeOf(e.conditionId) as Timeframe),
+      values: e.values,
+    }));
+    const inserted: { id: string }[] = await manager.query(
       `INSERT INTO triggers (id, condition_id, candle_open_time, candle_close_time, "values")
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[])
        ON CONFLICT (condition_id, candle_open_time) DO NOTHING RETURNING id`,
       [
-        fired.map((e) => deterministicUuid('trigger', e.conditionId, e.candleOpenTime)),
-        fired.map((e) => e.conditionId),
-        fired.map((e) => new Date(e.candleOpenTime)),
-        fired.map((e) => new Date(e.candleOpenTime + timeframeMs(timeframeOf(e.conditionId) as Timeframe))),
-        fired.map((e) => JSON.stringify(e.values)),
+        triggers.map((t) => t.triggerId),
+        triggers.map((t) => t.conditionId),
+        triggers.map((t) => new Date(t.candleOpenTime)),
+        triggers.map((t) => new Date(t.candleCloseTime)),
+        triggers.map((t) => JSON.stringify(t.values)),
       ],
     );
-    return inserted.length;
+    const recorded = new Set(inserted.map((row) => row.id));
+    return triggers.filter((t) => recorded.has(t.triggerId));
   }
 }

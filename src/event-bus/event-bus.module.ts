@@ -1,5 +1,6 @@
 import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/index.js';
+import { redactUrl } from '../logging/index.js';
 import { EventBus } from './event-bus.port.js';
 import { InProcessEventBus } from './in-process.event-bus.js';
 import { RedisStreamsEventBus } from './redis-streams.event-bus.js';
@@ -11,7 +12,7 @@ function createEventBus(config: AppConfig): EventBus {
     logger.log('event bus: in-process (REDIS_URL not set); triggers stay durable in Postgres and are re-published after a restart');
     return new InProcessEventBus({ maxDeliveries: BUS_MAX_DELIVERIES });
   }
-  logger.log(`event bus: Redis Streams at ${REDIS_URL.replace(/\/\/[^@]*@/, '//***@')}, key prefix "${REDIS_KEY_PREFIX}"`);
+  logger.log(`event bus: Redis Streams at ${redactUrl(REDIS_URL)}, key prefix "${REDIS_KEY_PREFIX}"`);
   return new RedisStreamsEventBus({
     url: REDIS_URL,
     keyPrefix: REDIS_KEY_PREFIX,

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { describeError, type BusLogger } from './bus-logger.js';
 import type { Consumer, Handler } from './event-bus.port.js';
 import type { Topic } from './events.js';
+import { RedisStreamAcks } from './redis-stream-acks.js';
 import { RedisStreamDelivery } from './redis-stream-delivery.js';
 import { entriesOfReadReply, parseAutoClaimReply, type StreamEntry } from './redis-stream-entries.js';
 import { RedisStreamLeases } from './redis-stream-leases.js';
@@ -20,6 +21,8 @@ export interface RedisStreamConsumerConfig {
   maxDeliveries: number;
   blockMs: number;
   batchSize: number;
+  /** Longest a handled entry waits for its batch's XACK (a slow handler later in the batch does not hold it). */
+  ackDelayMs: number;
   logger: BusLogger;
   /** Creates the group again if the stream was deleted under a running consumer. */
   ensureGroup: () => Promise<void>;
@@ -30,9 +33,10 @@ const MAX_BACKOFF_MS = 2_000;
 
 /**
  * One consumer of a group: a single loop that claims idle entries (every claimIdleMs/2), reads new ones,
- * and handles them one at a time in stream order. Entries it holds have their idle time kept fresh, so
- * that a slow handler does not see its message taken over; a stopped or crashed consumer stops renewing,
- * and the group takes its entries over after claimIdleMs.
+ * and handles them one at a time in stream order. The entries handled in a batch are acknowledged together,
+ * with one XACK sent without waiting before the next read. Entries it holds (in hand, or handled and not yet
+ * acknowledged) have their idle time kept fresh, so that a slow handler does not see its message taken over;
+ * a stopped or crashed consumer stops renewing, and the group takes its entries over after claimIdleMs.
  */
 export class RedisStreamConsumer<T> implements Consumer {
   private stopping = false;
@@ -43,14 +47,19 @@ export class RedisStreamConsumer<T> implements Consumer {
   private running?: Promise<void>;
   private readonly leases: RedisStreamLeases;
   private readonly delivery: RedisStreamDelivery<T>;
+  private readonly acks: RedisStreamAcks;
 
   constructor(
     private readonly config: RedisStreamConsumerConfig,
     handler: Handler<T>,
   ) {
-    const { commands, stream, group, consumer, claimIdleMs, logger } = config;
+    const { commands, stream, group, consumer, claimIdleMs, ackDelayMs, logger } = config;
     this.leases = new RedisStreamLeases({ commands, stream, group, consumer, renewEveryMs: claimIdleMs / 3, logger });
     this.delivery = new RedisStreamDelivery({ ...config, label: this.label }, handler);
+    this.acks = new RedisStreamAcks({
+      commands, stream, group, label: this.label, maxDelayMs: ackDelayMs, logger,
+      onSent: (ids) => ids.forEach((id) => this.leases.release(id)),
+    });
   }
 
   start(): void {
@@ -89,6 +98,8 @@ export class RedisStreamConsumer<T> implements Consumer {
         await this.recover(error);
       }
     }
+    // Graceful: what was handled is acknowledged before stop resolves (the shared connection closes after).
+    await this.acks.flush();
     this.config.reader.disconnect();
   }
 
@@ -155,11 +166,14 @@ export class RedisStreamConsumer<T> implements Consumer {
         if (!this.leases.holds(entry.id)) continue;
         // Deleted while pending: there is nothing left to handle.
         if (entry.fields === null) continue;
-        await this.delivery.deliver(entry, counts?.get(entry.id) ?? 1);
-        // Settled or failed, it is no longer ours to keep fresh: a failed entry must age to be retried.
-        this.leases.release(entry.id);
+        const outcome = await this.delivery.deliver(entry, counts?.get(entry.id) ?? 1);
+        // Handled, it stays held until its XACK is sent. Dead-lettered or failed, it is no longer ours to keep
+        // fresh: a failed entry must age to be retried, and is never acknowledged with its batch-mates.
+        if (outcome === 'handled') this.acks.add(entry.id);
+        else this.leases.release(entry.id);
       }
     } finally {
+      void this.acks.flush();
       this.leases.releaseAll();
     }
   }

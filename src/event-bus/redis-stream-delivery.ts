@@ -17,9 +17,16 @@ export interface RedisStreamDeliveryConfig {
 }
 
 /**
- * Gives one entry to the handler and settles it: acknowledged when the handler resolves, left pending
- * when it throws (to be claimed again), moved to the dead letters when it cannot be parsed or has failed
- * `maxDeliveries` times.
+ * - `handled`: the handler resolved; the caller acknowledges it (with its batch-mates, in one XACK).
+ * - `failed`: the handler threw; left pending, to be claimed again after the idle time.
+ * - `dead-lettered`: moved to the dead letters and acknowledged, in one MULTI.
+ */
+export type DeliveryOutcome = 'handled' | 'failed' | 'dead-lettered';
+
+/**
+ * Gives one entry to the handler and says how it went; it moves to the dead letters an entry that cannot be
+ * parsed or has failed `maxDeliveries` times. Acknowledging a handled entry is the caller's job, so that a batch
+ * costs one XACK.
  */
 export class RedisStreamDelivery<T> {
   constructor(
@@ -27,8 +34,8 @@ export class RedisStreamDelivery<T> {
     private readonly handler: Handler<T>,
   ) {}
 
-  async deliver(entry: StreamEntry, deliveryCount: number): Promise<void> {
-    const { commands, stream, group, topic, maxDeliveries, claimIdleMs, logger, label } = this.config;
+  async deliver(entry: StreamEntry, deliveryCount: number): Promise<DeliveryOutcome> {
+    const { topic, maxDeliveries, claimIdleMs, logger, label } = this.config;
     const event = decodeEvent(entry.fields ?? []);
     if (!event.ok) return this.deadLetter(entry, deliveryCount, event.reason);
     if (deliveryCount > maxDeliveries) {
@@ -38,19 +45,19 @@ export class RedisStreamDelivery<T> {
     try {
       const { version, payload } = event;
       await this.handler({ id: entry.id, topic, version, payload: payload as T, deliveryCount });
+      return 'handled';
     } catch (error) {
       if (deliveryCount >= maxDeliveries) return this.deadLetter(entry, deliveryCount, describeError(error));
       logger.warn(
         `${label}: message ${entry.id} failed (delivery ${deliveryCount} of ${maxDeliveries}): ` +
           `${describeError(error)}; retrying after ${claimIdleMs} ms`,
       );
-      return;
+      return 'failed';
     }
-    await commands.xack(stream, group, entry.id);
   }
 
   /** Adds the dead letter and acknowledges the original in one MULTI: never both, never neither. */
-  private async deadLetter(entry: StreamEntry, deliveries: number, lastError: string): Promise<void> {
+  private async deadLetter(entry: StreamEntry, deliveries: number, lastError: string): Promise<DeliveryOutcome> {
     const { commands, stream, deadStream, group, logger, label } = this.config;
     const record = { originalId: entry.id, fields: entry.fields ?? [], deliveries, lastError, deadAt: new Date() };
     const fields = encodeDeadLetter(record);
@@ -58,5 +65,6 @@ export class RedisStreamDelivery<T> {
     const failure = results?.find(([error]) => error)?.[0];
     if (!results || failure) throw failure ?? new Error(`dead-lettering ${entry.id} was discarded`);
     logger.error(`${label}: message ${entry.id} moved to ${deadStream} after ${deliveries} deliveries: ${lastError}`);
+    return 'dead-lettered';
   }
 }

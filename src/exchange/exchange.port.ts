@@ -75,11 +75,20 @@ export class ExchangeUnavailable extends Error {
   }
 }
 
+/** One order's answer in a batch: what `createOrder` would have answered, or the error it would have thrown. */
+export type OrderAnswer = { order: ExchangeOrder } | { error: OrderRejected | ExchangeUnavailable };
+
 /** One exchange account's trading connection. Implementations never retry order placement by themselves. */
 export abstract class ExchangeGateway {
   abstract marketRules(symbol: string): Promise<MarketRules>;
   /** Places the order (already rounded and checked by `prepareOrder`). Throws OrderRejected or ExchangeUnavailable. */
   abstract createOrder(request: OrderRequest): Promise<ExchangeOrder>;
+  /**
+   * Optional: places several orders at once, answering each (in the requests' order) as `createOrder` would. For a
+   * venue that can take them in one go (the paper exchange writes them in one transaction). Throwing means nothing
+   * is known of any of them, as when `createOrder` throws.
+   */
+  createOrders?(requests: OrderRequest[]): Promise<OrderAnswer[]>;
   /** The order with this client order id, open or closed, or null when the exchange does not know it (yet). */
   abstract fetchOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder | null>;
   abstract cancelOrder(symbol: string, clientOrderId: string): Promise<ExchangeOrder>;

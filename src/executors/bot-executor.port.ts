@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { TriggerFiredV1 } from '../event-bus/index.js';
 import type { ConditionInput, SubscriptionRole } from '../registry/index.js';
+import type { OrderEntity } from '../trading/index.js';
 
 /** What an executor needs to know of a bot (the bots module's entity satisfies it). */
 export interface BotSnapshot {
@@ -31,6 +32,28 @@ export interface ExecutionResult {
   afterCommit?: () => Promise<void>;
 }
 
+/** Many bots' entries on one trigger, inside the caller's transaction (the notifier's chunk), every bot row locked. */
+export interface EntryBatchContext {
+  manager: EntityManager;
+  bots: BotSnapshot[];
+  trigger: TriggerFiredV1;
+}
+
+/** What one bot would do with an entry trigger, decided in memory: nothing is written before its plan's `write`. */
+export interface PlannedEntry {
+  bot: BotSnapshot;
+  result: ExecutionResult;
+  /** The orders of the deal the entry opens (none when it opens none): what the account's risk snapshot counts of it. */
+  opens: OrderEntity[];
+}
+
+export interface EntryPlan {
+  /** One per bot, in the context's order. */
+  entries: PlannedEntry[];
+  /** Writes the entries kept (the ones the risk limits let through), together, in the context's transaction. */
+  write(kept: PlannedEntry[]): Promise<void>;
+}
+
 /** A condition a bot type subscribes its bots to beyond the entry conditions (a trend's exits, a grid's range edges). */
 export interface ExtraSubscription {
   role: SubscriptionRole;
@@ -43,6 +66,12 @@ export interface ExtraSubscription {
 export abstract class BotExecutor {
   abstract readonly type: string;
   abstract onTrigger(context: TriggerContext): Promise<ExecutionResult>;
+  /**
+   * Optional batch form of `onTrigger` for entries: reads the bots' rows once, decides each bot in memory, and writes
+   * the entries kept with one statement per table. Each bot's decision must be the one `onTrigger` would make, which
+   * holds when an entry depends only on the bot's own rows; the notifier uses `onTrigger` for everything else.
+   */
+  planEntries?(context: EntryBatchContext): Promise<EntryPlan>;
   /** The quote amount a new deal of this bot commits at most: what the account's risk limits weigh. */
   entryCommitment?(bot: BotSnapshot): number;
   /** Conditions to register and subscribe besides the request's top-level (entry) conditions. */
@@ -73,6 +102,10 @@ export class ExecutorRegistry {
 
   get types(): string[] {
     return [...this.byType.keys()];
+  }
+
+  has(type: string): boolean {
+    return this.byType.has(type);
   }
 
   forType(type: string): BotExecutor {

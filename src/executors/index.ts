@@ -1,5 +1,8 @@
 export { ExecutorsModule } from './executors.module.js';
-export { BotExecutor, ExecutorRegistry, UnknownBotTypeError, type BotSnapshot, type ExecutionResult, type ExtraSubscription, type TriggerContext } from './bot-executor.port.js';
+export {
+  BotExecutor, ExecutorRegistry, UnknownBotTypeError,
+  type BotSnapshot, type EntryBatchContext, type EntryPlan, type ExecutionResult, type ExtraSubscription, type PlannedEntry, type TriggerContext,
+} from './bot-executor.port.js';
 export { DcaSettingsDto } from './dca/dca-settings.dto.js';
 export { TrendSettingsDto } from './trend/trend-settings.dto.js';
 export { ExecutorTicker } from './executor-ticker.js';

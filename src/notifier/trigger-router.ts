@@ -1,151 +1,105 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
-import { BotEntity } from '../bots/index.js';
+import { DataSource } from 'typeorm';
 import type { TriggerFiredV1 } from '../event-bus/index.js';
-import { ExecutorRegistry, type ExecutionResult } from '../executors/index.js';
-import { RegistryService, type SubscriptionRole } from '../registry/index.js';
-import { RiskService } from '../risk/index.js';
+import { ExecutorRegistry } from '../executors/index.js';
 import { OrderPlacer } from '../trading/index.js';
+import { BotDelivery } from './bot-delivery.js';
+import { ChunkDelivery } from './chunk-delivery.js';
+import { DeliveryFailed, type Delivered, type Recipient, type RouteSummary } from './delivery.js';
+import { deliveryKey, existingDeliveries } from './delivery-rows.js';
+import { RecipientFinder } from './recipients.js';
 
-interface Recipient {
-  bot: BotEntity;
-  role: SubscriptionRole;
-  /** Other entry conditions of the bot that did not hold when the trigger's candle closed. */
-  unmet: string[];
-}
-
-/** Executors see a signal from outside as what it asks for: an entry or an exit. */
-function asExecutorRole(role: SubscriptionRole): SubscriptionRole {
-  return role === 'signal_entry' ? 'entry' : role === 'signal_exit' ? 'exit' : role;
-}
-
-/** What one routing pass did, counted by outcome; bots whose delivery already existed count as `duplicate`. */
-export interface RouteSummary {
-  executed: number;
-  skipped: number;
-  refused: number;
-  duplicate: number;
-}
-
-/** A delivery could not be completed for reasons other than the bot's own rules: the message must be retried. */
-export class DeliveryFailed extends Error {}
+export { DeliveryFailed, type RouteSummary } from './delivery.js';
 
 /**
- * Routes one trigger to every running bot subscribed to its condition. Each (trigger, bot) takes effect once:
- * its delivery row is inserted first in the bot's transaction, so a redelivered or concurrently claimed message
- * finds it and does nothing. One bot failing does not stop the others.
+ * Recipients per transaction. One commit (one fsync) and a dozen set-based statements per chunk instead of per bot is
+ * most of the throughput; bigger chunks hold the bots' and accounts' locks longer (about 0.2 s for 1,000 here) and send
+ * more bots the slow way when a chunk fails. Measured with 2,000 DCA bots (bench/notifier-throughput): 1,000 routed
+ * 35-45 % faster than 500 and ended a little sooner end to end; one chunk for all lost the overlap with placement.
+ */
+export const CHUNK_SIZE = 1000;
+
+/**
+ * Routes one trigger to every running bot subscribed to its condition. Each (trigger, bot, role) takes effect once:
+ * the transaction that decides it locks the bot's row, reads whether the delivery exists, and records it with the
+ * outcome (primary key), so a redelivered or concurrently handled message finds it and does nothing. Recipients go in
+ * chunks, one transaction each (ChunkDelivery); a chunk that fails is delivered again bot by bot (BotDelivery), so
+ * one bot failing does not stop the others.
  */
 @Injectable()
 export class TriggerRouter {
   private readonly logger = new Logger(TriggerRouter.name);
+  /** Recipients per transaction (CHUNK_SIZE); tests lower it to cross chunk boundaries with few bots. */
+  chunkSize = CHUNK_SIZE;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly registry: RegistryService,
+    private readonly recipients: RecipientFinder,
+    private readonly chunks: ChunkDelivery,
+    private readonly single: BotDelivery,
     private readonly executors: ExecutorRegistry,
     private readonly placer: OrderPlacer,
-    private readonly risk: RiskService,
   ) {}
 
   async route(trigger: TriggerFiredV1): Promise<RouteSummary> {
-    const recipients = await this.recipientsOf(trigger);
+    const all = await this.recipients.of(trigger);
+    // Deliveries made by an earlier pass are left out before any lock is taken: a redelivery costs one read. (The
+    // check that counts is made again under the bots' locks.)
+    const done = await existingDeliveries(this.db, trigger.triggerId);
+    const recipients = all.filter((r) => !done.has(deliveryKey(r.bot.id, r.role)));
+    const summary: RouteSummary = { executed: 0, skipped: 0, refused: 0, duplicate: all.length - recipients.length };
     const failures: string[] = [];
-    const summary: RouteSummary = { executed: 0, skipped: 0, refused: 0, duplicate: 0 };
-    for (const recipient of recipients) {
-      try {
-        summary[(await this.deliver(trigger, recipient)) ?? 'duplicate'] += 1;
-      } catch (error) {
-        failures.push(recipient.bot.id);
-        this.logger.error({ err: error, triggerId: trigger.triggerId, conditionId: trigger.conditionId, botId: recipient.bot.id }, 'delivery failed; it is retried');
-      }
+    for (let from = 0; from < recipients.length; from += this.chunkSize) {
+      await this.routeChunk(trigger, recipients.slice(from, from + this.chunkSize), summary, failures);
     }
     if (failures.length > 0) throw new DeliveryFailed(`delivery failed for bot(s) ${failures.join(', ')}`);
     await this.db.query(`UPDATE triggers SET handled_at = now() WHERE id = $1 AND handled_at IS NULL`, [trigger.triggerId]);
     return summary;
   }
 
-  private async deliver(trigger: TriggerFiredV1, { bot, role, unmet }: Recipient): Promise<ExecutionResult['outcome'] | undefined> {
-    const context = { triggerId: trigger.triggerId, conditionId: trigger.conditionId, botId: bot.id, role };
-    const result = await this.db.transaction(async (manager) => {
-      const claimed: unknown[] = await manager.query(
-        `INSERT INTO deliveries (trigger_id, bot_id, role, outcome) VALUES ($1, $2, $3, 'skipped') ON CONFLICT DO NOTHING RETURNING bot_id`,
-        [trigger.triggerId, bot.id, role],
-      );
-      if (claimed.length === 0) return undefined;
-      // One decision per bot at a time: two triggers must not both see "no open deal".
-      await manager.query(`SELECT 1 FROM bots WHERE id = $1 FOR UPDATE`, [bot.id]);
-      const outcome: ExecutionResult =
-        unmet.length > 0
-          ? { outcome: 'skipped', reason: `other ${role} conditions did not hold: ${unmet.join(', ')}`, orderIds: [] }
-          : (await this.riskRefusal(manager, bot, trigger, asExecutorRole(role))) ??
-            (await this.executors.forType(bot.type).onTrigger({ manager, bot, trigger, role: asExecutorRole(role) }));
-      await manager.query(`UPDATE deliveries SET outcome = $4, reason = $5 WHERE trigger_id = $1 AND bot_id = $2 AND role = $3`, [
-        trigger.triggerId, bot.id, role, outcome.outcome, outcome.reason ?? null,
-      ]);
-      await this.registry.markTriggered(manager, trigger.conditionId, [bot.id], new Date(trigger.candleCloseTime));
-      return outcome;
-    });
-    if (!result) {
-      this.logger.debug(context, 'already delivered; nothing to do');
-      return undefined;
+  private async routeChunk(trigger: TriggerFiredV1, chunk: Recipient[], summary: RouteSummary, failures: string[]): Promise<void> {
+    // A bot of a type nobody executes can only fail: it goes alone, and does not send its whole chunk the slow way.
+    const together = chunk.filter((r) => this.executors.has(r.bot.type));
+    const alone = chunk.filter((r) => !this.executors.has(r.bot.type));
+    if (together.length > 0) {
+      try {
+        const delivered = await this.chunks.deliver(trigger, together);
+        this.count(summary, delivered, together.length);
+        this.followUp(trigger, delivered);
+      } catch (error) {
+        this.logger.warn({ err: error, triggerId: trigger.triggerId, bots: together.length }, 'chunk delivery failed; delivering its bots one by one');
+        alone.unshift(...together);
+      }
     }
-    this.logger.log({ ...context, outcome: result.outcome, reason: result.reason }, `trigger ${result.outcome}`);
-    if (result.orderIds.length > 0) {
-      this.placer.submit(result.orderIds).catch((error: unknown) => this.logger.error({ ...context, err: error }, 'order placement failed'));
+    for (const recipient of alone) {
+      try {
+        const delivered = await this.single.deliver(trigger, recipient);
+        this.count(summary, delivered ? [delivered] : [], 1);
+        if (delivered) this.followUp(trigger, [delivered]);
+      } catch (error) {
+        failures.push(recipient.bot.id);
+        this.logger.error({ err: error, triggerId: trigger.triggerId, conditionId: trigger.conditionId, botId: recipient.bot.id }, 'delivery failed; it is retried');
+      }
     }
-    if (result.afterCommit) {
-      result.afterCommit().catch((error: unknown) => this.logger.warn({ ...context, err: error }, 'follow-up after delivery failed; the next tick catches up'));
-    }
-    return result.outcome;
   }
 
-  /**
-   * An entry the exchange account's risk limits refuse (across all its bots) is recorded as refused with the rule,
-   * and the executor is not called. The check locks the account's risk row until this transaction commits.
-   */
-  private async riskRefusal(manager: EntityManager, bot: BotEntity, trigger: TriggerFiredV1, role: SubscriptionRole): Promise<ExecutionResult | undefined> {
-    if (role !== 'entry') return undefined;
-    const size = this.executors.forType(bot.type).entryCommitment?.(bot) ?? 0;
-    const decision = await this.risk.check(manager, bot.exchangeAccountId, { quoteAmount: size, at: trigger.candleCloseTime });
-    return decision.allowed ? undefined : { outcome: 'refused', reason: `risk:${decision.rule}: ${decision.reason}`, orderIds: [] };
+  private count(summary: RouteSummary, delivered: Delivered[], attempted: number): void {
+    for (const { result } of delivered) summary[result.outcome] += 1;
+    summary.duplicate += attempted - delivered.length;
   }
 
-  private async recipientsOf(trigger: TriggerFiredV1): Promise<Recipient[]> {
-    const subscribers: { bot_id: string; role: SubscriptionRole }[] = await this.db.query(
-      `SELECT s.bot_id, s.role FROM subscriptions s JOIN bots b ON b.id = s.bot_id
-       WHERE s.condition_id = $1 AND b.status = 'running' AND b.deleted_at IS NULL ORDER BY b.created_at, b.id`,
-      [trigger.conditionId],
-    );
-    if (subscribers.length === 0) return [];
-    const botIds = [...new Set(subscribers.map((s) => s.bot_id))];
-    const bots = new Map((await this.db.getRepository(BotEntity).findBy({ id: In(botIds) })).map((bot) => [bot.id, bot]));
-    const unmet = await this.unmetSignalConditions(trigger, botIds);
-    return subscribers
-      .filter((s) => bots.has(s.bot_id))
-      .map((s) => ({ bot: bots.get(s.bot_id)!, role: s.role, unmet: unmet.get(`${s.bot_id}|${s.role}`) ?? [] }));
-  }
-
-  /**
-   * A bot's entry (or exit) fires when all its entry (exit) conditions hold (AND), judged as of the trigger's candle
-   * close. Other roles (a grid's range edges) stand alone.
-   */
-  private async unmetSignalConditions(trigger: TriggerFiredV1, botIds: string[]): Promise<Map<string, string[]>> {
-    const others: { bot_id: string; role: string; id: string; timeframe: string }[] = await this.db.query(
-      `SELECT s.bot_id, s.role, c.id, c.timeframe FROM subscriptions s JOIN conditions c ON c.id = s.condition_id
-       WHERE s.bot_id = ANY($1::uuid[]) AND s.role IN ('entry', 'exit') AND s.condition_id <> $2
-         AND EXISTS (SELECT 1 FROM subscriptions t WHERE t.bot_id = s.bot_id AND t.role = s.role AND t.condition_id = $2)`,
-      [botIds, trigger.conditionId],
-    );
-    if (others.length === 0) return new Map();
-    const distinct = [...new Map(others.map((o) => [o.id, o])).values()];
-    const held = await this.registry.heldAt(distinct, trigger.candleCloseTime);
-    const unmet = new Map<string, string[]>();
-    for (const other of others) {
-      if (held.get(other.id) === true) continue;
-      const key = `${other.bot_id}|${other.role}`;
-      unmet.set(key, [...(unmet.get(key) ?? []), other.id]);
+  /** Once committed: the outcomes logged, the orders sent (all of the chunk's at once), the executors' follow-ups run. */
+  private followUp(trigger: TriggerFiredV1, delivered: Delivered[]): void {
+    const orderIds: string[] = [];
+    for (const { recipient, result } of delivered) {
+      const context = { triggerId: trigger.triggerId, conditionId: trigger.conditionId, botId: recipient.bot.id, role: recipient.role };
+      this.logger.log({ ...context, outcome: result.outcome, reason: result.reason }, `trigger ${result.outcome}`);
+      orderIds.push(...result.orderIds);
+      result.afterCommit?.().catch((error: unknown) => this.logger.warn({ ...context, err: error }, 'follow-up after delivery failed; the next tick catches up'));
     }
-    return unmet;
+    if (orderIds.length > 0) {
+      this.placer.submit(orderIds).catch((error: unknown) => this.logger.error({ triggerId: trigger.triggerId, err: error, orders: orderIds.length }, 'order placement failed'));
+    }
   }
 }

@@ -4,19 +4,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/index.js';
 import { ExchangeAccountsService } from '../exchange/index.js';
 import type { RiskSettingsDto } from './dto/risk-settings.dto.js';
-import { evaluateRisk, pauseEnd, type RiskDecision, type RiskLimits, type RiskRequest } from './risk-rules.js';
+import { pauseEnd, type RiskDecision, type RiskRequest } from './risk-rules.js';
+import { RiskSession } from './risk-session.js';
 import { RiskSettingsEntity } from './risk-settings.entity.js';
 import { readSnapshot } from './risk-snapshot.js';
 import { toRiskView, type RiskView } from './risk.view.js';
-
-const limitsOf = (row: RiskSettingsEntity): RiskLimits => ({
-  maxExposure: row.maxExposure,
-  maxOpenDeals: row.maxOpenDeals,
-  dailyLossLimit: row.dailyLossLimit,
-  stoplossGuard: row.stoplossGuard,
-  pausedUntil: row.pausedUntil?.getTime() ?? null,
-  killSwitchAt: row.killSwitchAt?.getTime() ?? null,
-});
 
 /** Risk limits per exchange account, across every bot that trades on it. */
 @Injectable()
@@ -34,16 +26,13 @@ export class RiskService {
    * replay decides the same). Call it inside the transaction that opens the deal: it locks the account's risk row
    * until that transaction ends, so two bots on one account cannot both pass a limit at once.
    */
-  async check(manager: EntityManager, exchangeAccountId: string, request: RiskRequest): Promise<RiskDecision> {
-    const settings = await this.lock(manager, exchangeAccountId);
-    const snapshot = await readSnapshot(manager, exchangeAccountId, request.at, settings.stoplossGuard?.windowSeconds ?? null);
-    const { decision, pausedUntil } = evaluateRisk(limitsOf(settings), snapshot, request);
-    if (pausedUntil !== null && pausedUntil !== settings.pausedUntil?.getTime()) {
-      await manager.update(RiskSettingsEntity, exchangeAccountId, { pausedUntil: new Date(pausedUntil), updatedAt: new Date() });
-      this.logger.warn({ exchangeAccountId, pausedUntil: new Date(pausedUntil).toISOString() }, 'stoploss guard tripped: new deals paused');
-    }
-    if (!decision.allowed) this.logger.log({ exchangeAccountId, rule: decision.rule, reason: decision.reason }, 'new deal refused by a risk rule');
-    return decision;
+  check(manager: EntityManager, exchangeAccountId: string, request: RiskRequest): Promise<RiskDecision> {
+    return this.session(manager, request.at).check(exchangeAccountId, request.quoteAmount);
+  }
+
+  /** Many entries decided at market time `at` in the caller's transaction, each account locked and read once (RiskSession). */
+  session(manager: EntityManager, at: number): RiskSession {
+    return new RiskSession(manager, at, this.logger);
   }
 
   /** The account's risk row, locked for the caller's transaction; created with no limit set when missing. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { deterministicUuid } from '../common/deterministic-id.js';
-import { clientOrderId } from './client-order-id.js';
+import { applyFills, type FillDelta } from './deal-fills.js';
+import { insertDeals, insertEvents, insertOrders, newOpening, newOrder } from './deal-rows.js';
 import { DealEntity } from './deal.entity.js';
 import { OrderEntity, type OrderLeg } from './order.entity.js';
 
@@ -30,45 +30,83 @@ export interface LegOrder {
   decidedAt: number;
 }
 
-const ENTRY_LEGS = new Set<OrderLeg>(['base', 'safety', 'grid_buy']);
+/** A timeline entry as recorded, handed to the hooks registered with `onEvent`. */
+export interface RecordedDealEvent {
+  dealId: string;
+  at: number;
+  type: string;
+  reason: string | null;
+  data: Record<string, unknown>;
+}
+
+/** A deal about to open, with its base order and `opened` event, built by `prepareOpening`. */
+export interface DealOpening {
+  deal: DealEntity;
+  order: OrderEntity;
+  event: RecordedDealEvent;
+}
+
+/** Runs inside the transaction that records the event: what it writes commits or rolls back with the event. */
+export type DealEventHook = (manager: EntityManager, event: RecordedDealEvent) => Promise<void>;
+
+/** DealEventHook for the events recorded together (a chunk of deals opened by one trigger): one call for all of them. */
+export type DealEventsHook = (manager: EntityManager, events: RecordedDealEvent[]) => Promise<void>;
 
 /** Deals, their orders and their timeline, written inside the caller's transaction. */
 @Injectable()
 export class DealsService {
+  private readonly hooks: DealEventHook[] = [];
+  private readonly batchHooks: DealEventsHook[] = [];
+
+  /** Lets another module react to every timeline event (webhooks enqueue their outbox rows) without trading knowing it. */
+  onEvent(hook: DealEventHook): void {
+    this.hooks.push(hook);
+  }
+
+  /**
+   * `onEvent` in batches: the hook hears of the events recorded together at once (hundreds when a trigger opens deals
+   * for a chunk of bots), so that it can do one query for all of them instead of one per event.
+   */
+  onEvents(hook: DealEventsHook): void {
+    this.batchHooks.push(hook);
+  }
+
   async openDeals(manager: EntityManager, botId: string): Promise<DealEntity[]> {
     return manager.find(DealEntity, { where: { botId, status: 'open' } });
   }
 
+  /** `openDeals` of many bots in one query; a bot without an open deal is absent. */
+  async openDealsOf(manager: EntityManager, botIds: string[]): Promise<Map<string, DealEntity[]>> {
+    const byBot = new Map<string, DealEntity[]>();
+    if (botIds.length === 0) return byBot;
+    const deals = await manager.getRepository(DealEntity).createQueryBuilder('d').where(`d.bot_id = ANY(:botIds) AND d.status = 'open'`, { botIds }).getMany();
+    for (const deal of deals) {
+      byBot.set(deal.botId, [...(byBot.get(deal.botId) ?? []), deal]);
+    }
+    return byBot;
+  }
+
   /** Records a new deal and its base order as `pending`; the order is sent after the transaction commits. */
   async openDeal(manager: EntityManager, request: OpenDealRequest): Promise<{ deal: DealEntity; order: OrderEntity }> {
-    const dealId = deterministicUuid('deal', request.botId, request.triggerId ?? request.decidedAt);
-    const deal = manager.create(DealEntity, {
-      id: dealId, botId: request.botId, exchangeAccountId: request.exchangeAccountId, symbol: request.symbol,
-      direction: request.direction, status: 'open', phase: 'opening', triggerId: request.triggerId,
-      openedAt: new Date(request.decidedAt), settings: { ...request.settings },
-      amount: 0, cost: 0, averageEntry: null, fees: 0, realizedPnl: 0,
-      entryAmount: 0, entryValue: 0, entryFees: 0, exitAmount: 0, exitValue: 0, exitFees: 0, safetyOrdersFilled: 0,
-    });
-    await manager.insert(DealEntity, deal);
-    const { price, quoteAmount, type, referencePrice } = request.baseOrder;
-    const order = await this.placeOrder(manager, deal, {
-      leg: 'base', legIndex: 0, sequence: 0, side: request.direction === 'long' ? 'buy' : 'sell', type,
-      // A limit order is sized in base currency at its price; a market buy spends its quote amount.
-      ...(price ? { price, amount: quoteAmount / price } : request.direction === 'long' ? { quoteAmount } : referencePrice ? { amount: quoteAmount / referencePrice } : {}),
-      decidedAt: request.decidedAt,
-    });
-    await this.recordEvent(manager, deal.id, request.decidedAt, 'opened', `trigger ${request.triggerId ?? 'none'}`, { baseOrderId: order.id });
-    return { deal, order };
+    const opening = this.prepareOpening(request);
+    await this.insertOpenings(manager, [opening]);
+    return opening;
+  }
+
+  /** A new deal, its base order and its `opened` event, in memory: what `openDeal` writes, for `insertOpenings`. */
+  prepareOpening(request: OpenDealRequest): DealOpening {
+    return newOpening(request);
+  }
+
+  /** Writes many openings with one statement per table (deals, orders, events), then runs the event hooks. */
+  async insertOpenings(manager: EntityManager, openings: DealOpening[]): Promise<void> {
+    await insertDeals(manager, openings.map((o) => o.deal));
+    await insertOrders(manager, openings.map((o) => o.order));
+    await this.recordEvents(manager, openings.map((o) => o.event));
   }
 
   async placeOrder(manager: EntityManager, deal: DealEntity, leg: LegOrder): Promise<OrderEntity> {
-    const order = manager.create(OrderEntity, {
-      clientOrderId: clientOrderId(deal.botId, deal.id, `${leg.leg}${leg.legIndex}`, leg.sequence),
-      exchangeAccountId: deal.exchangeAccountId, botId: deal.botId, dealId: deal.id, triggerId: deal.triggerId,
-      symbol: deal.symbol, side: leg.side, type: leg.type, leg: leg.leg, legIndex: leg.legIndex,
-      price: leg.price ?? null, amount: leg.amount ?? null, quoteAmount: leg.quoteAmount ?? null,
-      status: 'pending', decidedAt: new Date(leg.decidedAt),
-    });
+    const order = newOrder(deal, leg);
     await manager.insert(OrderEntity, order);
     return order;
   }
@@ -85,30 +123,30 @@ export class DealsService {
 
   async recordEvent(manager: EntityManager, dealId: string, at: number, type: string, reason: string | null, data: Record<string, unknown> = {}): Promise<void> {
     await manager.query(`INSERT INTO deal_events (deal_id, at, type, reason, data) VALUES ($1, $2, $3, $4, $5)`, [dealId, new Date(at), type, reason, data]);
+    for (const hook of this.hooks) await hook(manager, { dealId, at, type, reason, data });
+    for (const hook of this.batchHooks) await hook(manager, [{ dealId, at, type, reason, data }]);
+  }
+
+  /** `recordEvent` for many events: one multi-row insert (in the order given), then the hooks (batch hooks once). */
+  async recordEvents(manager: EntityManager, events: RecordedDealEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await insertEvents(manager, events);
+    for (const event of events) for (const hook of this.hooks) await hook(manager, event);
+    for (const hook of this.batchHooks) await hook(manager, events);
   }
 
   /**
    * Counts a fill into its deal. Entry fills build the position and its average; exit fills realize PnL:
    * direction × (exit value − average × exit amount) − exit fees − the entry fees of the part closed.
+   * `filled`, `value` and `fee` are exact decimals (numeric text from Postgres).
    */
-  /** `filled`, `value` and `fee` are exact decimals (numeric text from Postgres). */
   async applyFill(manager: EntityManager, order: OrderEntity, filled: string, value: string, fee: string): Promise<void> {
-    if (!order.dealId || Number(filled) <= 0) return;
-    const side = ENTRY_LEGS.has(order.leg) ? 'entry' : 'exit';
-    await manager.query(
-      `UPDATE deals SET ${side}_amount = ${side}_amount + $2::numeric, ${side}_value = ${side}_value + $3::numeric,
-         ${side}_fees = ${side}_fees + $4::numeric, fees = fees + $4::numeric WHERE id = $1`,
-      [order.dealId, filled, value, fee],
-    );
-    await manager.query(
-      `UPDATE deals SET amount = entry_amount - exit_amount, cost = entry_value,
-         average_entry = entry_value / NULLIF(entry_amount, 0),
-         realized_pnl = CASE WHEN exit_amount = 0 THEN 0 ELSE
-           (CASE direction WHEN 'long' THEN 1 ELSE -1 END) * (exit_value - entry_value / NULLIF(entry_amount, 0) * exit_amount)
-           - exit_fees - entry_fees * exit_amount / NULLIF(entry_amount, 0) END
-       WHERE id = $1`,
-      [order.dealId],
-    );
+    await applyFills(manager, [{ order, filled, value, fee }]);
+  }
+
+  /** `applyFill` for many fills (their deals locked by the caller): two statements however many deals. */
+  async applyFills(manager: EntityManager, fills: FillDelta[]): Promise<void> {
+    await applyFills(manager, fills);
   }
 
   /** Ends a deal: `closed` when its position is gone, `canceled` when it never opened or was abandoned on purpose. */

@@ -1,6 +1,6 @@
 export { TradingModule } from './trading.module.js';
-export { DealsService, type LegOrder, type OpenDealRequest } from './deals.service.js';
-export { OrderEvents, type OrderListener } from './order-events.js';
+export { DealsService, type DealEventsHook, type DealOpening, type LegOrder, type OpenDealRequest } from './deals.service.js';
+export { OrderEvents, type OrderBatchListener, type OrderListener } from './order-events.js';
 export { OrderPlacer } from './order-placer.js';
 export { OrderReconciler } from './order-reconciler.js';
 export { OrdersService } from './orders.service.js';

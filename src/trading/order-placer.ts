@@ -2,9 +2,11 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AppConfig } from '../config/index.js';
-import { ExchangeConnector, ExchangeUnavailable, OrderRejected, prepareOrder, type ExchangeGateway, type OrderRequest } from '../exchange/index.js';
+import { ExchangeConnector, ExchangeUnavailable, OrderRejected, prepareOrder, type ExchangeGateway } from '../exchange/index.js';
+import { OrderBatchSender } from './order-batch-sender.js';
 import { OrderEntity } from './order.entity.js';
 import { OrderRecorder } from './order-recorder.js';
+import { describe, toRequest } from './order-request.js';
 
 const MAX_BACKOFF_MS = 60_000;
 
@@ -29,6 +31,7 @@ export class OrderPlacer implements OnApplicationShutdown {
     private readonly connector: ExchangeConnector,
     private readonly recorder: OrderRecorder,
     private readonly config: AppConfig,
+    private readonly batch: OrderBatchSender,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -59,10 +62,17 @@ export class OrderPlacer implements OnApplicationShutdown {
   private async attemptAll(orderIds: string[]): Promise<void> {
     if (this.stopped || orderIds.length === 0) return;
     const now = Date.now();
-    const orders = await this.db.getRepository(OrderEntity).find({ where: { id: In(orderIds), status: 'pending' }, order: { createdAt: 'ASC' } });
+    // In creation order; orders created together (a routing chunk's) in the order they were submitted, the decisions'.
+    const position = new Map(orderIds.map((id, i) => [id, i]));
+    const orders = (await this.db.getRepository(OrderEntity).createQueryBuilder('o').where(`o.id = ANY(:orderIds) AND o.status = 'pending'`, { orderIds }).getMany())
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position.get(a.id)! - position.get(b.id)!);
     // An order postponed (Retry-After, backoff, waiting between look-ups) waits for its time, whoever asks.
-    for (const order of orders.filter((o) => o.nextAttemptAt === null || o.nextAttemptAt.getTime() <= now)) {
+    const due = orders.filter((o) => o.nextAttemptAt === null || o.nextAttemptAt.getTime() <= now);
+    const fresh = due.filter((o) => o.sendStartedAt === null && o.cancelRequestedAt === null);
+    const sent = await this.batch.sendTogether(fresh, (order, error) => this.failed(order, error), () => this.stopped);
+    for (const order of due) {
       if (this.stopped) return;
+      if (sent.has(order)) continue;
       if (order.cancelRequestedAt && order.sendStartedAt === null) await this.recorder.cancelUnsent(order);
       else await this.attempt(order);
     }
@@ -107,11 +117,17 @@ export class OrderPlacer implements OnApplicationShutdown {
       }
       await this.send(gateway, order);
     } catch (error) {
-      if (error instanceof OrderRejected) return this.recorder.reject(order, error);
-      const delay = this.backoff(order, error);
-      await this.recorder.postpone(order, new Date(Date.now() + delay), describe(error));
-      this.logger.warn({ ...context, err: error, retryInMs: delay }, 'order placement interrupted; it stays pending and is tried again');
+      await this.failed(order, error);
     }
+  }
+
+  /** A refusal is recorded and never retried; anything else leaves the order pending, tried again after a backoff. */
+  private async failed(order: OrderEntity, error: unknown): Promise<void> {
+    if (error instanceof OrderRejected) return this.recorder.reject(order, error);
+    const delay = this.backoff(order, error);
+    await this.recorder.postpone(order, new Date(Date.now() + delay), describe(error));
+    const context = { orderId: order.id, clientOrderId: order.clientOrderId, botId: order.botId, dealId: order.dealId };
+    this.logger.warn({ ...context, err: error, retryInMs: delay }, 'order placement interrupted; it stays pending and is tried again');
   }
 
   private async send(gateway: ExchangeGateway, order: OrderEntity): Promise<void> {
@@ -159,21 +175,4 @@ export class OrderPlacer implements OnApplicationShutdown {
     if (error instanceof ExchangeUnavailable && error.retryAfterMs !== undefined) return error.retryAfterMs;
     return Math.min(this.config.env.ORDER_RETRY_BASE_MS * 2 ** Math.min(order.attempts, 10), MAX_BACKOFF_MS);
   }
-}
-
-function toRequest(order: OrderEntity): OrderRequest {
-  return {
-    clientOrderId: order.clientOrderId,
-    symbol: order.symbol,
-    side: order.side,
-    type: order.type,
-    amount: order.amount ?? undefined,
-    quoteAmount: order.quoteAmount ?? undefined,
-    price: order.price ?? undefined,
-    decidedAt: order.decidedAt.getTime(),
-  };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error);
 }

@@ -5,6 +5,7 @@ import type { ExchangeOrder, OrderRejected } from '../exchange/index.js';
 import { DealsService } from './deals.service.js';
 import { OrderEntity } from './order.entity.js';
 import { OrderEvents } from './order-events.js';
+import { recordAnswers, type OrderAnswerToRecord } from './recorded-answers.js';
 
 const TERMINAL = new Set(['filled', 'canceled', 'rejected']);
 
@@ -70,6 +71,21 @@ export class OrderRecorder {
       return { ...order, ...changes };
     });
     await this.events.emit(updated);
+    return updated;
+  }
+
+  /**
+   * `record` for many answers in one transaction with set-based statements (recordAnswers); the listeners hear of all
+   * the orders at once after the commit. Throws when the transaction fails: nothing of it is written.
+   */
+  async recordMany(items: OrderAnswerToRecord[]): Promise<OrderEntity[]> {
+    if (items.length === 0) return [];
+    const recorded = await this.db.transaction((manager) => recordAnswers(manager, this.deals, items));
+    for (const { order, from } of recorded) {
+      if (from !== order.status) this.logger.log({ orderId: order.id, dealId: order.dealId, botId: order.botId, from, to: order.status, filled: order.filled }, 'order status changed');
+    }
+    const updated = recorded.map((r) => r.order);
+    await this.events.emitMany(updated);
     return updated;
   }
 

@@ -8,6 +8,7 @@ import { DealStatsService } from './deal-stats.service.js';
 import { DealsController } from './deals.controller.js';
 import { DealsQueryService } from './deals-query.service.js';
 import { OrderEntity } from './order.entity.js';
+import { OrderBatchSender } from './order-batch-sender.js';
 import { OrderPlacer } from './order-placer.js';
 import { OrderReconciler } from './order-reconciler.js';
 import { OrderRecorder } from './order-recorder.js';
@@ -18,7 +19,7 @@ import { OrdersService } from './orders.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([OrderEntity, DealEntity]), ExchangeModule, MarketDataModule],
   controllers: [ExchangeAccountOrdersController, DealsController],
-  providers: [DealsService, OrderPlacer, OrderRecorder, OrderReconciler, OrdersService, OrderEvents, DealsQueryService, DealStatsService],
+  providers: [DealsService, OrderPlacer, OrderBatchSender, OrderRecorder, OrderReconciler, OrdersService, OrderEvents, DealsQueryService, DealStatsService],
   exports: [DealsService, OrderPlacer, OrderReconciler, OrdersService, OrderEvents, DealsQueryService, DealStatsService],
 })
 export class TradingModule {}

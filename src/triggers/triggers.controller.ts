@@ -1,14 +1,18 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsOptional, IsUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CurrentAccount } from '../access/index.js';
 import { SeqPageQuery, toPage, type Page } from '../common/pagination.js';
+import { ApiBadInput, ApiTokenAuth } from '../openapi/index.js';
 
 export class TriggersQuery extends SeqPageQuery {
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Only this condition\'s triggers.', example: '0b6f5c1e-8f5a-4b7e-9a53-5f2d8a0c1e77' })
   @IsOptional() @IsUUID()
   conditionId?: string;
 
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Only the triggers of this bot\'s conditions, each with what it did for the bot (`delivery`).', example: '0b6f5c1e-8f5a-4b7e-9a53-5f2d8a0c1e77' })
   @IsOptional() @IsUUID()
   botId?: string;
 }
@@ -29,10 +33,15 @@ export interface TriggerView {
 
 /** Triggers with their provenance, oldest first; with `botId`, those of the bot's conditions and what each did for it. */
 @Controller('triggers')
+@ApiTags('triggers')
+@ApiTokenAuth()
 export class TriggersController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   @Get()
+  @ApiOperation({ summary: 'List triggers', description: 'Oldest first, with their provenance (condition, candle, values).' })
+  @ApiResponse({ status: 200, description: 'A page of triggers: `{items, nextCursor}`.' })
+  @ApiBadInput()
   async list(@Query() query: TriggersQuery, @CurrentAccount() accountId: string): Promise<Page<TriggerView>> {
     const params: unknown[] = [query.limit + 1, query.cursor ?? '0', query.botId ?? null, query.conditionId ?? null, accountId];
     const rows: Record<string, any>[] = await this.db.query(

@@ -1,14 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_CACHE_MS } from '../../src/access/api-tokens.service.js';
 import { AppConfig } from '../../src/config/index.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
 import { openDeal, RSI_DIP } from '../support/fuzz-fixtures.js';
 import { routesOf } from '../support/fuzz-routes.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { waitFor } from '../support/wait-for.js';
 
-/** Routes anyone may call: health, and signals (authenticated by the bot's own signal secret). */
-const PUBLIC_ROUTES = ['GET /health', 'POST /signals/:botId'];
+/** Routes anyone may call: the probes (health, metrics), and signals (authenticated by the bot's own signal secret). */
+const PUBLIC_ROUTES = ['GET /health', 'GET /metrics', 'POST /signals/:botId'];
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('access: API tokens, accounts that see only their own, rate limits', () => {
@@ -73,7 +75,7 @@ describe('access: API tokens, accounts that see only their own, rate limits', ()
     expect((await app.http('POST', '/accounts', { name: 'x' }, { token: alice.token })).status).toBe(403);
     expect((await app.http('POST', '/accounts', { name: 'x' }, { token: null })).status).toBe(401);
     expect((await app.http('POST', '/accounts', {})).body.fields.map((f: { field: string }) => f.field)).toContain('name');
-    expect((await alice.http('GET', '/bots')).body).toEqual([]);
+    expect((await alice.http('GET', '/bots')).body).toEqual({ items: [], nextCursor: null });
   });
 
   it('stores only hashes of tokens', async () => {
@@ -114,6 +116,16 @@ describe('access: API tokens, accounts that see only their own, rate limits', ()
     expect((await app.http('GET', '/bots', undefined, { token: byAdmin.body.token })).status).toBe(200);
   });
 
+  it('refuses a token revoked through another replica within TOKEN_CACHE_MS', async () => {
+    const gina = await account('gina');
+    expect((await gina.http('GET', '/bots')).status).toBe(200);
+    // Another replica revokes it: this process learns it from Postgres once its cached lookup has expired.
+    await db.query(`UPDATE api_tokens SET revoked_at = now() WHERE id = $1`, [gina.tokenId]);
+    const revokedAt = Date.now();
+    await waitFor(async () => (await gina.http('GET', '/bots')).status === 401, TOKEN_CACHE_MS + 2_000);
+    expect(Date.now() - revokedAt).toBeLessThanOrEqual(TOKEN_CACHE_MS + 2_000);
+  });
+
   it('shows an account only its own bots, exchange accounts, deals, orders, risk and triggers: another account’s are 404', async () => {
     const erin = await account('erin');
     const frank = await account('frank');
@@ -130,7 +142,7 @@ describe('access: API tokens, accounts that see only their own, rate limits', ()
     expect(dealId, 'a deal for the bot').toBeDefined();
 
     // Erin sees hers.
-    expect((await erin.http('GET', '/bots')).body.map((b: any) => b.id)).toEqual([bot.id]);
+    expect((await erin.http('GET', '/bots')).body.items.map((b: any) => b.id)).toEqual([bot.id]);
     expect((await erin.http('GET', `/deals/${dealId}`)).status).toBe(200);
     expect((await erin.http('GET', `/deals?botId=${bot.id}`)).body.items).toHaveLength(1);
     expect((await erin.http('GET', `/triggers?botId=${bot.id}`)).body.items.length).toBeGreaterThan(0);
@@ -138,7 +150,7 @@ describe('access: API tokens, accounts that see only their own, rate limits', ()
 
     // Frank, and the admin (the default account), see none of it, and cannot change it.
     for (const other of [frank.http, (method: string, path: string, body?: unknown) => app.http(method, path, body)]) {
-      expect((await other('GET', '/bots')).body.map((b: any) => b.id)).not.toContain(bot.id);
+      expect((await other('GET', '/bots?limit=1000')).body.items.map((b: any) => b.id)).not.toContain(bot.id);
       expect((await other('GET', '/exchange-accounts')).body.map((a: any) => a.id)).not.toContain(exchange.id);
       expect((await other('GET', '/deals')).body.items.map((d: any) => d.id)).not.toContain(dealId);
       expect((await other('GET', `/deals?botId=${bot.id}`)).body.items).toEqual([]);

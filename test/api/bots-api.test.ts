@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CREATE_BOT_EXAMPLES } from '../../src/bots/dto/bot-examples.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -38,6 +39,19 @@ describe('bots HTTP API', () => {
     const response = await call('POST', '/bots', body);
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     return response.body;
+  }
+
+  /** Every bot of the account, read page after page as a client would. */
+  async function listAll(limit = 1000): Promise<any[]> {
+    const bots: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await call('GET', `/bots?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(response.status).toBe(200);
+      bots.push(...response.body.items);
+      cursor = response.body.nextCursor;
+    } while (cursor);
+    return bots;
   }
 
   beforeAll(async () => {
@@ -92,7 +106,7 @@ describe('bots HTTP API', () => {
   describe('managing', () => {
     it('lists, reads, stops and starts a bot', async () => {
       const created = await create(bot({ name: 'managed' }));
-      expect((await call('GET', '/bots')).body).toContainEqual(created);
+      expect(await listAll()).toContainEqual(created);
       expect(await call('GET', `/bots/${created.id}`)).toEqual({ status: 200, body: created });
 
       const stopped = await call('POST', `/bots/${created.id}/stop`);
@@ -100,6 +114,36 @@ describe('bots HTTP API', () => {
       expect((await call('GET', `/bots/${created.id}`)).body.status).toBe('stopped');
       const started = await call('POST', `/bots/${created.id}/start`);
       expect(started).toMatchObject({ status: 200, body: { id: created.id, status: 'running' } });
+    });
+
+    it('lists the bots a page at a time, in id order, each once', async () => {
+      for (let i = 0; i < 3; i++) await create(bot({ name: `paged ${i}` }));
+      const first = await call('GET', '/bots?limit=2');
+      expect(first.status).toBe(200);
+      expect(first.body.items).toHaveLength(2);
+      expect(first.body.nextCursor).toBe(first.body.items[1].id);
+
+      const all = await listAll();
+      const ids = all.map((b: any) => b.id);
+      expect(await listAll(2)).toEqual(all);
+      expect(ids).toEqual([...ids].sort());
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(all.map((b: any) => b.name)).toEqual(expect.arrayContaining(['paged 0', 'paged 1', 'paged 2']));
+      expect(all.every((b: any) => b.conditions.length > 0)).toBe(true);
+    });
+
+    it('answers POST /bots with exactly what GET /bots/:id reads back, for every documented example', async () => {
+      // Conditions registered before by other bots, as written differently (no params: the defaults).
+      await create(withoutParams({ indicator: 'rsi', operator: 'lt', value: 30 }));
+      for (const [name, example] of Object.entries(CREATE_BOT_EXAMPLES)) {
+        const created = await create((example as { value: Json }).value);
+        expect(await call('GET', `/bots/${created.id}`), name).toEqual({ status: 200, body: created });
+      }
+    });
+
+    it('refuses a page size over 1000 and a cursor that is no bot id', async () => {
+      expect((await call('GET', '/bots?limit=1001')).status).toBe(400);
+      expect((await call('GET', '/bots?cursor=latest')).status).toBe(400);
     });
 
     it('answers an empty page of orders for a new bot', async () => {
@@ -114,7 +158,7 @@ describe('bots HTTP API', () => {
 
       expect(await call('DELETE', `/bots/${created.id}`)).toMatchObject({ status: 204 });
       expect((await call('GET', `/bots/${created.id}`)).status).toBe(404);
-      expect((await call('GET', '/bots')).body.map((b: any) => b.id)).not.toContain(created.id);
+      expect((await listAll()).map((b: any) => b.id)).not.toContain(created.id);
       expect((await call('GET', `/conditions/${conditionId}`)).body.subscribers).toBe(0);
       expect((await call('DELETE', `/bots/${created.id}`)).status).toBe(404);
     });

@@ -1,15 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CcxtExchangeFactory } from '../../src/exchange/index.js';
 import { TriggerRouter } from '../../src/notifier/index.js';
 import { OrderPlacer, OrderReconciler } from '../../src/trading/index.js';
+import { TriggerRelay } from '../../src/triggers/index.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
 import { start, type FakeBinance } from '../support/fake-binance/fake-binance.server.js';
 import { FakeCcxtFactory } from '../support/fake-ccxt-factory.js';
 import { RawHttpClient } from '../support/fuzz-client.js';
 import { fireTrigger } from '../support/fuzz-fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { waitFor } from '../support/wait-for.js';
 import { forbiddenForms, OutputTap } from './log-capture.js';
 
 /** Distinctive per run, so that finding one anywhere in the output is a leak and not a coincidence. */
@@ -23,6 +26,8 @@ const PASSWORD = `pass${randomBytes(10).toString('hex')}`;
 const OTHER_CREDENTIAL_HEADERS = {
   'proxy-authorization': `Basic ${randomBytes(18).toString('base64')}`,
   'x-api-key': `xkey${randomBytes(16).toString('hex')}`,
+  'x-auth-token': `xtok${randomBytes(16).toString('hex')}`,
+  'x-webhook-secret': `xwh${randomBytes(16).toString('hex')}`,
 };
 
 describe('secrets never reach the logs', () => {
@@ -108,6 +113,16 @@ describe('secrets never reach the logs', () => {
     await app!.get(OrderReconciler).runOnce();
     await app!.get(OrderPlacer).idle();
     expect(binance.count('POST /api/v3/order'), 'an order reached the exchange').toBeGreaterThan(0);
+    // And one through the outbox, the bus and the notifier's consumer, which log at debug level what they move.
+    const quarter = 15 * 60_000;
+    const earlier = Math.floor(Date.now() / quarter) * quarter - 3 * quarter;
+    const relayed = randomUUID();
+    await db.query(`INSERT INTO triggers (id, condition_id, candle_open_time, candle_close_time, "values") VALUES ($1, $2, $3, $4, '{}')`, [
+      relayed, liveBot.conditions[0].id, new Date(earlier), new Date(earlier + quarter),
+    ]);
+    await app!.get(TriggerRelay).drain();
+    await waitFor(async () => (await db.query(`SELECT handled_at FROM triggers WHERE id = $1`, [relayed])).rows[0].handled_at !== null, 10_000, 'relayed trigger handled');
+    await app!.get(OrderPlacer).idle();
 
     // A request that logs while it runs (each line carries its request's headers): the token and cookies must be redacted.
     const withCookies = await call('POST', '/exchange-accounts', { exchange: 'paper', label: 'cookies' }, { cookie: `key=${SECRETS_KEY}; secret=${SECRET}` });
@@ -135,6 +150,17 @@ describe('secrets never reach the logs', () => {
       expect(answer.status).toBeLessThan(500);
     }
 
+    // A failure logged the way the app logs one ({ err, ...context }), carrying the secrets at every level a careless
+    // caller could put them: beside the ids, inside the context, and on the error (an HTTP client's request headers).
+    const failure = Object.assign(new Error('exchange refused the request'), {
+      apiKey: API_KEY,
+      request: { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-api-key': API_KEY }, secret: SECRET },
+    });
+    new Logger('SecretsProbe').error(
+      { err: failure, botId: liveBot.id, apiKey: API_KEY, secret: SECRET, password: PASSWORD, webhookSecret: SECRET, account: { credentials: { apiKey: API_KEY } } },
+      'failure carrying secrets',
+    );
+
     // Wind down: the live bot and its account go, erasing the credentials.
     await app!.get(OrderPlacer).idle();
     expect((await call('DELETE', `/bots/${liveBot.id}`)).status).toBe(204);
@@ -155,11 +181,23 @@ describe('secrets never reach the logs', () => {
     expect(lines.some((line) => line.level === 20), 'debug lines are on').toBe(true);
   });
 
+  it('redacts secrets handed to the logger with a failure, and keeps the ids beside them', () => {
+    const line = output.split('\n').find((text) => text.includes('"failure carrying secrets"'));
+    expect(line, 'the failure was logged').toBeDefined();
+    const logged = JSON.parse(line!);
+    expect(logged).toMatchObject({
+      botId: expect.any(String), apiKey: '[redacted]', secret: '[redacted]', password: '[redacted]', webhookSecret: '[redacted]', account: { credentials: '[redacted]' },
+      err: { message: 'exchange refused the request', apiKey: '[redacted]', request: { headers: { authorization: '[redacted]', 'x-api-key': '[redacted]' }, secret: '[redacted]' } },
+    });
+  });
+
   it('holds none of the configured secrets, in clear, hex or base64', () => {
     expect(output.length).toBeGreaterThan(0);
     // Request lines carry the request's id, method and url, never its headers.
     expect(output).toMatch(/"req":\{"id":\d+,"method":"[A-Z]+","url":"[^"]*"\}/);
-    expect(output).not.toMatch(/"authorization"|"cookie"|"x-api-key"|"proxy-authorization"/i);
+    // (The failure logged on purpose with request headers names them, their values redacted; no other line does.)
+    const otherLines = output.split('\n').filter((line) => !line.includes('"failure carrying secrets"')).join('\n');
+    expect(otherLines).not.toMatch(/"authorization"|"cookie"|"x-api-key"|"proxy-authorization"/i);
     const leaks = forbiddenForms({ ADMIN_TOKEN, SECRETS_KEY, apiKey: API_KEY, secret: SECRET, password: PASSWORD }, SECRETS_KEY_BYTES)
       .filter(({ text }) => output.includes(text))
       .map(({ name, text }) => {

@@ -1,12 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Clock } from '../../clock/index.js';
 import type { MarketDataSource } from '../../market-data/index.js';
-import { ExchangeGateway, OrderRejected, type Balances, type ExchangeOrder, type MarketRules, type OrderRequest } from '../exchange.port.js';
+import { ExchangeGateway, OrderRejected, type Balances, type ExchangeOrder, type MarketRules, type OrderAnswer, type OrderRequest } from '../exchange.port.js';
+import { PaperBatchPlacement } from './paper-batch-placement.js';
 import { PaperCandles } from './paper-candles.js';
 import { PaperLedger } from './paper-ledger.js';
 import { paperMarketRules } from './paper-markets.js';
 import { PaperMatcher } from './paper-matcher.js';
-import { findByClientId, lockOrder, OPEN_STATUSES, openOrders, toExchangeOrder } from './paper-order-store.js';
+import { findByClientId, findByClientIds, lockOrder, OPEN_STATUSES, openOrders, toExchangeOrder } from './paper-order-store.js';
 import { PaperPlacement } from './paper-placement.js';
 import { cancelResting } from './paper-settlement.js';
 
@@ -43,6 +44,7 @@ function checkOptions(options: PaperOptions): void {
 export class PaperExchange extends ExchangeGateway {
   private readonly matcher: PaperMatcher;
   private readonly placement: PaperPlacement;
+  private readonly batch: PaperBatchPlacement;
 
   constructor(
     private readonly db: DataSource,
@@ -55,6 +57,7 @@ export class PaperExchange extends ExchangeGateway {
     checkOptions(options);
     this.matcher = new PaperMatcher(db, accountId, new PaperCandles(marketData, options.priceExchange), options);
     this.placement = new PaperPlacement(db, accountId, marketData, options);
+    this.batch = new PaperBatchPlacement(db, accountId, this.placement);
   }
 
   async marketRules(symbol: string): Promise<MarketRules> {
@@ -68,6 +71,16 @@ export class PaperExchange extends ExchangeGateway {
     if (known) return toExchangeOrder(known);
     // Null: a concurrent send of the same client order id won the insert; answer with its order.
     return (await this.placement.place(request)) ?? toExchangeOrder((await findByClientId(this.db, this.accountId, request.clientOrderId))!);
+  }
+
+  /** `createOrder` for many: the account brought up to date once, the new orders written in one transaction. */
+  override async createOrders(requests: OrderRequest[]): Promise<OrderAnswer[]> {
+    await this.advance();
+    const known = await findByClientIds(this.db, this.accountId, requests.map((r) => r.clientOrderId));
+    // One request per client order id: a repeat is answered with the first one's order.
+    const fresh = [...new Map(requests.filter((r) => !known.has(r.clientOrderId)).map((r) => [r.clientOrderId, r])).values()];
+    const placed = new Map((await this.batch.placeMany(fresh)).map((answer, i) => [fresh[i].clientOrderId, answer]));
+    return requests.map((r) => (known.has(r.clientOrderId) ? { order: toExchangeOrder(known.get(r.clientOrderId)!) } : placed.get(r.clientOrderId)!));
   }
 
   /** Looked up by client order id within the symbol, as a live venue does: the same id under another symbol is null. */

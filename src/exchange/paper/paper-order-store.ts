@@ -19,7 +19,7 @@ export interface PaperOrderRow {
 }
 
 export const OPEN_STATUSES = ['open', 'partially_filled'];
-const COLUMNS = `id, client_order_id, symbol, side, type, price, amount, filled, average, fee, status, reserved, checked_until`;
+export const ORDER_COLUMNS = `id, client_order_id, symbol, side, type, price, amount, filled, average, fee, status, reserved, checked_until`;
 
 type Queryable = Pick<EntityManager, 'query'>;
 
@@ -48,16 +48,26 @@ export function toExchangeOrder(row: PaperOrderRow): ExchangeOrder {
 
 /** The client order id is unique per account (whatever the symbol): that is what makes a resend find the first order. */
 export async function findByClientId(db: Queryable, accountId: string, clientOrderId: string): Promise<PaperOrderRow | null> {
-  const rows: PaperOrderRow[] = await db.query(`SELECT ${COLUMNS} FROM paper_orders WHERE exchange_account_id = $1 AND client_order_id = $2`, [
+  const rows: PaperOrderRow[] = await db.query(`SELECT ${ORDER_COLUMNS} FROM paper_orders WHERE exchange_account_id = $1 AND client_order_id = $2`, [
     accountId,
     clientOrderId,
   ]);
   return rows[0] ?? null;
 }
 
+/** `findByClientId` for many client order ids, by client order id. */
+export async function findByClientIds(db: Queryable, accountId: string, clientOrderIds: string[]): Promise<Map<string, PaperOrderRow>> {
+  if (clientOrderIds.length === 0) return new Map();
+  const rows: PaperOrderRow[] = await db.query(
+    `SELECT ${ORDER_COLUMNS} FROM paper_orders WHERE exchange_account_id = $1 AND client_order_id = ANY($2::text[])`,
+    [accountId, clientOrderIds],
+  );
+  return new Map(rows.map((row) => [row.client_order_id, row]));
+}
+
 export async function openOrders(db: Queryable, accountId: string, symbol?: string): Promise<PaperOrderRow[]> {
   return db.query(
-    `SELECT ${COLUMNS} FROM paper_orders
+    `SELECT ${ORDER_COLUMNS} FROM paper_orders
      WHERE exchange_account_id = $1 AND status = ANY($2::text[]) AND ($3::text IS NULL OR symbol = $3)
      ORDER BY created_at, id`,
     [accountId, OPEN_STATUSES, symbol ?? null],
@@ -66,7 +76,7 @@ export async function openOrders(db: Queryable, accountId: string, symbol?: stri
 
 /** Locks the order for a fill or a cancel: whoever holds it sees the latest filled amount and reservation. */
 export async function lockOrder(manager: EntityManager, id: string): Promise<PaperOrderRow> {
-  const rows: PaperOrderRow[] = await manager.query(`SELECT ${COLUMNS} FROM paper_orders WHERE id = $1 FOR UPDATE`, [id]);
+  const rows: PaperOrderRow[] = await manager.query(`SELECT ${ORDER_COLUMNS} FROM paper_orders WHERE id = $1 FOR UPDATE`, [id]);
   return rows[0];
 }
 
@@ -118,7 +128,7 @@ export async function recordFill(manager: EntityManager, fill: FillRecord): Prom
        filled = filled + $2::numeric,
        fee = fee + $4::numeric,
        status = CASE WHEN filled + $2::numeric >= amount THEN 'filled' ELSE 'partially_filled' END
-     WHERE id = $1 RETURNING ${COLUMNS}`,
+     WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
     [fill.orderId, fill.amount, fill.price, fill.fee],
   );
   return rows[0];

@@ -9,6 +9,17 @@ import { checkLimitOrder, marketOrderAmount } from './paper-order-check.js';
 import { insertOrder, toExchangeOrder, type PaperOrderRow } from './paper-order-store.js';
 import { feeOf, reservationOf, settleArrival } from './paper-settlement.js';
 
+/**
+ * What a new order does when it arrives, decided (checked and priced) before anything is written: it fills at once
+ * as taker at `price`, or rests at its limit `price` holding `reserved` (quote for a buy, base for a sell).
+ */
+export type Arrival =
+  | { kind: 'fill'; request: OrderRequest; rules: MarketRules; amount: number; price: number; fee: number }
+  | { kind: 'rest'; request: OrderRequest; rules: MarketRules; amount: number; price: number; reserved: number };
+
+/** The account's id for an order: derived from its client order id, so a resend cannot make a second row. */
+export const paperOrderId = (accountId: string, clientOrderId: string) => `paper-${deterministicUuid(accountId, clientOrderId)}`;
+
 export interface PlacementOptions {
   takerFee: number;
   makerFee: number;
@@ -35,38 +46,42 @@ export class PaperPlacement {
 
   /** The new order, or null when a concurrent send of the same client order id created it first. */
   async place(request: OrderRequest): Promise<ExchangeOrder | null> {
+    return this.write(await this.decide(request));
+  }
+
+  /**
+   * Checks the order as a venue would (refusals throw OrderRejected) and prices it at `decidedAt`. `prices` lets a
+   * batch look each (symbol, time) up once.
+   */
+  async decide(request: OrderRequest, prices = new Map<string, Promise<number>>()): Promise<Arrival> {
     if (request.type !== 'market' && request.type !== 'limit') throw new OrderRejected('invalid_order', `unknown order type ${String(request.type)}`);
     const rules = paperMarketRules(request.symbol);
     const limit = request.type === 'limit' ? checkLimitOrder(request, rules) : null;
-    const reference = await this.priceAt(request);
+    const key = `${request.symbol}|${request.decidedAt}`;
+    if (!prices.has(key)) prices.set(key, this.priceAt(request));
+    const reference = await prices.get(key)!;
     const slipped = priceToTick(reference * (request.side === 'buy' ? 1 + this.options.slippage : 1 - this.options.slippage), rules.priceStep, request.side);
-    if (limit === null) return this.fillOnArrival(request, rules, marketOrderAmount(request, rules, slipped), slipped);
+    const fill = (amount: number, price: number): Arrival => ({ kind: 'fill', request, rules, amount, price, fee: feeOf(amount, price, this.options.takerFee) });
+    if (limit === null) return fill(marketOrderAmount(request, rules, slipped), slipped);
     const marketable = request.side === 'buy' ? limit.price >= reference : limit.price <= reference;
-    if (!marketable) return this.rest(request, rules, limit.amount, limit.price);
+    if (!marketable) {
+      return { kind: 'rest', request, rules, amount: limit.amount, price: limit.price, reserved: reservationOf(request.side, limit.amount, limit.price, this.options.makerFee) };
+    }
     // What a venue does with a marketable limit: it takes the book, but never at a price worse than the limit.
-    const price = request.side === 'buy' ? Math.min(limit.price, slipped) : Math.max(limit.price, slipped);
-    return this.fillOnArrival(request, rules, limit.amount, price);
+    return fill(limit.amount, request.side === 'buy' ? Math.min(limit.price, slipped) : Math.max(limit.price, slipped));
   }
 
-  private async fillOnArrival(request: OrderRequest, rules: MarketRules, amount: number, price: number): Promise<ExchangeOrder | null> {
-    return this.inTransaction(request, amount, 0, async (ledger, manager, id) =>
-      settleArrival(manager, ledger, rules, {
-        orderId: id,
-        candleOpenTime: null,
-        filledAt: request.decidedAt,
-        liquidity: 'taker',
-        amount,
-        price,
-        fee: feeOf(amount, price, this.options.takerFee),
-      }, request.side),
-    );
-  }
-
-  private async rest(request: OrderRequest, rules: MarketRules, amount: number, price: number): Promise<ExchangeOrder | null> {
-    const reserved = reservationOf(request.side, amount, price, this.options.makerFee);
-    return this.inTransaction(request, amount, reserved, async (ledger, manager, id) => {
+  /** One order, one transaction; null when a concurrent send of the same client order id created it first. */
+  async write(arrival: Arrival): Promise<ExchangeOrder | null> {
+    const { request, rules, amount, price } = arrival;
+    if (arrival.kind === 'fill') {
+      return this.inTransaction(request, amount, 0, (ledger, manager, id) =>
+        settleArrival(manager, ledger, rules, { orderId: id, candleOpenTime: null, filledAt: request.decidedAt, liquidity: 'taker', amount, price, fee: arrival.fee }, request.side),
+      );
+    }
+    return this.inTransaction(request, amount, arrival.reserved, async (ledger, manager, id) => {
       const asset = request.side === 'buy' ? rules.quote : rules.base;
-      await ledger.reserve(asset, reserved, `${request.side} ${amount} ${rules.symbol} at ${price}`);
+      await ledger.reserve(asset, arrival.reserved, `${request.side} ${amount} ${rules.symbol} at ${price}`);
       const rows: PaperOrderRow[] = await manager.query(`SELECT * FROM paper_orders WHERE id = $1`, [id]);
       return rows[0];
     });
@@ -80,7 +95,7 @@ export class PaperPlacement {
     settle: (ledger: PaperLedger, manager: EntityManager, id: string) => Promise<PaperOrderRow>,
   ): Promise<ExchangeOrder | null> {
     const { base, quote } = paperMarketRules(request.symbol);
-    const id = `paper-${deterministicUuid(this.accountId, request.clientOrderId)}`;
+    const id = paperOrderId(this.accountId, request.clientOrderId);
     return this.db.transaction(async (manager) => {
       const inserted = await insertOrder(manager, {
         id,

@@ -4,10 +4,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../clock/index.js';
 import { MarketDataSource } from '../../market-data/index.js';
 import { RiskService } from '../../risk/risk.service.js';
-import { DealsService } from '../../trading/index.js';
-import { BotExecutor, type BotSnapshot, type ExecutionResult, type TriggerContext } from '../bot-executor.port.js';
+import { DealsService, type DealOpening } from '../../trading/index.js';
+import { BotExecutor, type BotSnapshot, type EntryBatchContext, type EntryPlan, type ExecutionResult, type PlannedEntry, type TriggerContext } from '../bot-executor.port.js';
 import { PositionDealManager } from '../position/position-deal.manager.js';
 import { PositionMonitor } from '../position/position-monitor.js';
+import { dcaEntry, lastClosedOf } from './dca-entry.js';
 import type { DcaSettingsDto } from './dca-settings.dto.js';
 
 /** DCA: a trigger (or "as soon as possible") opens a deal with a base order; the deal manager runs it from there. */
@@ -58,7 +59,22 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
     return this.manager.idle();
   }
 
-  /** Opens a deal unless the bot's own limits say no: max active deals, cooldown since the last deal ended. */
+  /** Every bot's entry decided from one read of their deals, as `open` would decide it; the deals kept written together. */
+  override async planEntries({ manager, bots, trigger }: EntryBatchContext): Promise<EntryPlan> {
+    const open = await this.deals.openDealsOf(manager, bots.map((bot) => bot.id));
+    const lastClosed = await lastClosedOf(manager, bots.filter((bot) => (bot.settings as DcaSettingsDto).cooldown).map((bot) => bot.id));
+    const openings = new Map<PlannedEntry, DealOpening>();
+    const entries = bots.map((bot): PlannedEntry => {
+      const entry = dcaEntry(bot, open.get(bot.id) ?? [], lastClosed.get(bot.id) ?? null, trigger.triggerId, trigger.candleCloseTime, trigger.values.close ?? undefined);
+      if ('skip' in entry) return { bot, result: { outcome: 'skipped', reason: entry.skip, orderIds: [] }, opens: [] };
+      const opening = this.deals.prepareOpening(entry.open);
+      const planned = { bot, result: { outcome: 'executed' as const, orderIds: [opening.order.id] }, opens: [opening.order] };
+      openings.set(planned, opening);
+      return planned;
+    });
+    return { entries, write: (kept) => this.deals.insertOpenings(manager, kept.flatMap((entry) => openings.get(entry) ?? [])) };
+  }
+
   /** An exit signal (from outside) closes the bot's open deals at market. */
   private async closeOnSignal(manager: EntityManager, botId: string, at: number): Promise<ExecutionResult> {
     const open = (await this.deals.openDeals(manager, botId)).filter((deal) => deal.phase !== 'closing');
@@ -67,26 +83,13 @@ export class DcaExecutor extends BotExecutor implements OnModuleInit {
     return { outcome: 'executed', reason: `exit signal: closing ${open.length} deal(s)`, orderIds: [], afterCommit: async () => { for (const deal of open) await this.manager.sync(deal.id); } };
   }
 
-  /** A limit base order is priced at `price` (the trigger candle's close); without one it goes at market. */
+  /** Opens a deal unless the bot's own limits say no (dcaEntry). */
   private async open(manager: EntityManager, bot: BotSnapshot, triggerId: string | null, decidedAt: number, price?: number): Promise<ExecutionResult> {
-    const settings = bot.settings as DcaSettingsDto;
     const open = await this.deals.openDeals(manager, bot.id);
-    const maxActive = settings.maxActiveDeals ?? 1;
-    if (open.length >= maxActive) {
-      const reason = maxActive === 1 ? `bot already has an open deal (${open[0].id})` : `max active deals reached (${open.length} of ${maxActive})`;
-      return { outcome: 'skipped', reason, orderIds: [] };
-    }
-    if (settings.cooldown) {
-      const [last] = await manager.query(`SELECT max(closed_at) AS at FROM deals WHERE bot_id = $1 AND status <> 'open'`, [bot.id]);
-      const until = last?.at ? last.at.getTime() + settings.cooldown * 1000 : 0;
-      if (decidedAt < until) return { outcome: 'skipped', reason: `cooling down until ${new Date(until).toISOString()}`, orderIds: [] };
-    }
-    const type = settings.orderType === 'limit' && price !== undefined ? 'limit' : 'market';
-    const { order } = await this.deals.openDeal(manager, {
-      botId: bot.id, exchangeAccountId: bot.exchangeAccountId, symbol: bot.symbol, direction: settings.direction ?? 'long',
-      triggerId, decidedAt, settings,
-      baseOrder: { type, quoteAmount: settings.baseOrderSize, ...(type === 'limit' && { price }), referencePrice: price },
-    });
+    const lastClosed = (bot.settings as DcaSettingsDto).cooldown ? (await lastClosedOf(manager, [bot.id])).get(bot.id) ?? null : null;
+    const entry = dcaEntry(bot, open, lastClosed, triggerId, decidedAt, price);
+    if ('skip' in entry) return { outcome: 'skipped', reason: entry.skip, orderIds: [] };
+    const { order } = await this.deals.openDeal(manager, entry.open);
     return { outcome: 'executed', orderIds: [order.id] };
   }
 

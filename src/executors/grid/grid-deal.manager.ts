@@ -7,8 +7,11 @@ import { ExchangeConnector, floorToStep, type MarketRules } from '../../exchange
 import { DealEntity, DealsService, OrderEntity, OrderEvents, OrderPlacer } from '../../trading/index.js';
 import { layOut } from './grid-layout.js';
 import { reconcileSlots } from './grid-slots.js';
-import { CLOSE, GridTurn, isDust, isTerminal } from './grid-turn.js';
+import { CLOSE, GRID_BUY, GRID_SELL, GridTurn, isDust, isTerminal } from './grid-turn.js';
 import { GridStore } from './grid.store.js';
+
+/** The only legs a grid places (grid-slots, grid-layout, the close): an order of any other leg is not a grid's. */
+const GRID_LEGS = new Set<string>([GRID_BUY, GRID_SELL, CLOSE]);
 
 /** Closes after which the grid is over for its bot: the bot is stopped, as a grid bot's stop loss and take profit do. */
 const ENDS_THE_BOT = new Set(['stop_loss', 'take_profit']);
@@ -46,7 +49,8 @@ export class GridDealManager implements OnModuleInit {
   /** A grid order changed: reconcile its deal, queued behind earlier reactions and never inside the placer's turn. */
   private react(order: OrderEntity): void {
     const dealId = order.dealId;
-    if (!dealId) return;
+    // No grid look-up for the orders of DCA and trend deals (base, safety, take profit): most orders are theirs.
+    if (!dealId || !GRID_LEGS.has(order.leg)) return;
     this.reactions.push(
       async () => {
         if (await this.store.find(this.db.manager, dealId)) await this.sync(dealId);

@@ -3,19 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../clock/index.js';
 import { SerialQueue } from '../../common/serial-queue.js';
-import { ExchangeConnector, roundToStep, type MarketRules } from '../../exchange/index.js';
+import { ExchangeConnector, type MarketRules } from '../../exchange/index.js';
 import { DealEntity, DealsService, OrderEntity, OrderEvents, OrderPlacer } from '../../trading/index.js';
-import { takeProfitOrders, safetyOrder, type PlannedOrder } from '../dca/dca-plan.js';
-import type { DcaSettingsDto } from '../dca/dca-settings.dto.js';
-
-const TERMINAL = new Set(['filled', 'canceled', 'rejected']);
-const live = (order: OrderEntity) => !TERMINAL.has(order.status) && order.cancelRequestedAt === null;
-const cancelling = (order: OrderEntity) => !TERMINAL.has(order.status) && order.cancelRequestedAt !== null;
-
-interface Actions {
-  place: string[];
-  cancel: string[];
-}
+import { activate, filledBase } from './position-opening.js';
+import { PositionStep, type Actions } from './position-step.js';
 
 /**
  * Brings a DCA deal's orders in line with its plan, from what has actually filled: after the base fill the safety
@@ -29,6 +20,7 @@ export class PositionDealManager implements OnModuleInit {
   /** Bot types whose deals this manager runs (DCA, trend); their deals are brought up to date after each order change. */
   private readonly types = new Set<string>();
   private readonly reactions = new SerialQueue();
+  private readonly steps: PositionStep;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -37,10 +29,12 @@ export class PositionDealManager implements OnModuleInit {
     private readonly connector: ExchangeConnector,
     private readonly clock: Clock,
     private readonly orderEvents: OrderEvents,
-  ) {}
+  ) {
+    this.steps = new PositionStep(deals, clock);
+  }
 
   onModuleInit(): void {
-    this.orderEvents.subscribe(async (order) => this.react(order));
+    this.orderEvents.subscribeBatch(async (orders) => this.react(orders));
   }
 
   manage(type: string): void {
@@ -57,16 +51,16 @@ export class PositionDealManager implements OnModuleInit {
     return this.deals.markClosing(manager, dealId, reason, at);
   }
 
-  /** A managed deal's order changed: bring the deal up to date, one reaction at a time, never inside the placer's turn. */
-  private react(order: OrderEntity): void {
-    if (!order.dealId) return;
-    const dealId = order.dealId;
+  /**
+   * Orders of managed deals changed: bring those deals up to date, each once (they are level-triggered), one
+   * reaction at a time, never inside the placer's turn.
+   */
+  private react(orders: OrderEntity[]): void {
+    const dealIds = [...new Set(orders.flatMap((o) => (o.dealId ? [o.dealId] : [])))];
+    if (dealIds.length === 0) return;
     this.reactions.push(
-      async () => {
-        const [row] = await this.db.query(`SELECT b.type FROM deals d JOIN bots b ON b.id = d.bot_id WHERE d.id = $1`, [dealId]);
-        if (row && this.types.has(row.type)) await this.sync(dealId);
-      },
-      (error) => this.logger.warn({ err: error, dealId }, 'deal update after an order change failed; the next tick catches up'),
+      () => this.syncMany(dealIds, [...this.types]),
+      (error) => this.logger.warn({ err: error, dealId: dealIds[0], deals: dealIds.length }, 'deal update after an order change failed; the next tick catches up'),
     );
   }
 
@@ -78,8 +72,56 @@ export class PositionDealManager implements OnModuleInit {
       const locked = await manager.findOne(DealEntity, { where: { id: dealId }, lock: { mode: 'pessimistic_write' } });
       if (!locked || locked.status !== 'open') return { place: [], cancel: [] };
       const orders = await manager.find(OrderEntity, { where: { dealId }, order: { createdAt: 'ASC' } });
-      return this.step(manager, locked, orders, rules);
+      return this.steps.step(manager, locked, orders, rules);
     });
+    await this.send(actions);
+  }
+
+  /**
+   * `sync` for many deals (those open, of bots of `types` when given) in one transaction, their rows locked in id order: the deals whose base order filled become
+   * active together (one statement each for deals and events), then each takes its step as in `sync`. If the
+   * transaction fails, the deals are synced one by one, so that one deal's trouble does not hold up the others.
+   */
+  async syncMany(ids: string[], types?: string[]): Promise<void> {
+    const open: { id: string; exchange_account_id: string; symbol: string }[] = await this.db.query(
+      `SELECT d.id, d.exchange_account_id, d.symbol FROM deals d JOIN bots b ON b.id = d.bot_id
+       WHERE d.id = ANY($1::uuid[]) AND d.status = 'open' AND ($2::text[] IS NULL OR b.type = ANY($2::text[]))`,
+      [ids, types ?? null],
+    );
+    if (open.length <= 1) return open.length === 1 ? this.sync(open[0].id) : undefined;
+    const dealIds = open.map((deal) => deal.id);
+    const rules = new Map<string, MarketRules>();
+    for (const { exchange_account_id: account, symbol } of open) {
+      const key = `${account}|${symbol}`;
+      if (!rules.has(key)) rules.set(key, await (await this.connector.gateway(account)).marketRules(symbol));
+    }
+    let actions: Actions;
+    try {
+      actions = await this.db.transaction(async (manager) => {
+        const locked = (await manager.getRepository(DealEntity).createQueryBuilder('d').where('d.id = ANY(:dealIds)', { dealIds })
+          .orderBy('d.id').setLock('pessimistic_write').getMany()).filter((deal) => deal.status === 'open');
+        const byDeal = new Map<string, OrderEntity[]>(locked.map((deal) => [deal.id, []]));
+        const orders = await manager.getRepository(OrderEntity).createQueryBuilder('o').where('o.deal_id = ANY(:ids)', { ids: [...byDeal.keys()] })
+          .orderBy('o.createdAt').getMany();
+        for (const order of orders) byDeal.get(order.dealId!)!.push(order);
+        await activate(manager, this.deals, locked.flatMap((deal) => filledBase(deal, byDeal.get(deal.id)!) ?? []), this.clock.now());
+        const all: Actions = { place: [], cancel: [] };
+        for (const deal of locked) {
+          const step = await this.steps.step(manager, deal, byDeal.get(deal.id)!, rules.get(`${deal.exchangeAccountId}|${deal.symbol}`)!);
+          all.place.push(...step.place);
+          all.cancel.push(...step.cancel);
+        }
+        return all;
+      });
+    } catch (error) {
+      this.logger.warn({ err: error, deals: dealIds.length }, 'updating deals together failed; updating them one by one');
+      for (const id of dealIds) await this.sync(id).catch((e: unknown) => this.logger.warn({ err: e, dealId: id }, 'deal update failed; the next tick catches up'));
+      return;
+    }
+    await this.send(actions);
+  }
+
+  private async send(actions: Actions): Promise<void> {
     if (actions.cancel.length > 0) await this.placer.cancel(actions.cancel);
     if (actions.place.length > 0) await this.placer.submit(actions.place);
   }
@@ -95,100 +137,4 @@ export class PositionDealManager implements OnModuleInit {
     const toCancel = await this.db.transaction((manager) => this.deals.abandon(manager, dealId, reason, this.clock.now()));
     await this.placer.cancel(toCancel);
   }
-
-  private async step(manager: EntityManager, deal: DealEntity, orders: OrderEntity[], rules: MarketRules): Promise<Actions> {
-    const now = this.clock.now();
-    if (deal.phase === 'opening') {
-      const base = orders.find((o) => o.leg === 'base')!;
-      if (!TERMINAL.has(base.status)) return { place: [], cancel: [] };
-      if (base.filled === 0) {
-        await this.deals.finish(manager, deal.id, 'canceled', `base order ${base.status}${base.error ? `: ${base.error}` : ''}`, now);
-        return { place: [], cancel: [] };
-      }
-      deal.phase = 'active';
-      deal.basePrice = base.average;
-      await manager.update(DealEntity, deal.id, { phase: 'active', basePrice: base.average });
-      await this.deals.recordEvent(manager, deal.id, now, 'base_filled', null, { price: base.average, amount: base.filled });
-    }
-    if (deal.phase === 'closing') return this.closing(manager, deal, orders, rules, now);
-    return this.active(manager, deal, orders, rules, now);
-  }
-
-  private async active(manager: EntityManager, deal: DealEntity, orders: OrderEntity[], rules: MarketRules, now: number): Promise<Actions> {
-    const settings = deal.settings as DcaSettingsDto;
-    const exits = orders.filter((o) => o.leg === 'take_profit');
-    if (deal.exitAmount > 0 && isDust(deal.amount, rules)) {
-      await this.deals.finish(manager, deal.id, 'closed', 'take_profit', now);
-      return { place: [], cancel: orders.filter(live).map((o) => o.id) };
-    }
-    const place: string[] = [];
-    const safety = orders.filter((o) => o.leg === 'safety');
-    const filledSafety = safety.filter((o) => o.status === 'filled').length;
-    if (filledSafety !== deal.safetyOrdersFilled) {
-      await manager.update(DealEntity, deal.id, { safetyOrdersFilled: filledSafety });
-      await this.deals.recordEvent(manager, deal.id, now, 'safety_order_filled', null, { filled: filledSafety, averageEntry: deal.averageEntry });
-    }
-    let next = Math.max(0, ...safety.map((o) => o.legIndex)) + 1;
-    for (let resting = safety.filter(live).length; resting < (settings.maxActiveSafetyOrders ?? 1) && next <= (settings.maxSafetyOrders ?? 0); resting++, next++) {
-      const planned = safetyOrder(settings, deal, next);
-      const order = await this.deals.placeOrder(manager, deal, { leg: 'safety', legIndex: next, sequence: 0, side: entrySide(deal), type: 'limit', price: planned.price, amount: planned.amount, decidedAt: now });
-      await this.deals.recordEvent(manager, deal.id, now, 'safety_order_placed', null, { index: next, price: planned.price, amount: planned.amount });
-      place.push(order.id);
-    }
-    if (exits.some(cancelling)) return { place, cancel: [] };
-    const filledSteps = new Set(exits.filter((o) => o.status === 'filled').map((o) => o.legIndex));
-    const wanted = takeProfitOrders(settings, deal, filledSteps).filter((o) => !isDust(o.amount, rules));
-    const resting = exits.filter(live);
-    if (sameOrders(resting, wanted, rules)) return { place, cancel: [] };
-    if (resting.length > 0) {
-      await this.deals.requestCancel(manager, resting.map((o) => o.id), new Date(now));
-      return { place, cancel: resting.map((o) => o.id) };
-    }
-    for (const target of wanted) {
-      const sequence = exits.filter((o) => o.legIndex === target.index).length;
-      const order = await this.deals.placeOrder(manager, deal, { leg: 'take_profit', legIndex: target.index, sequence, side: exitSide(deal), type: 'limit', price: target.price, amount: target.amount, decidedAt: now });
-      place.push(order.id);
-    }
-    if (wanted.length > 0) {
-      await manager.update(DealEntity, deal.id, { takeProfitPrice: roundToStep(wanted[wanted.length - 1].price, rules.priceStep) });
-      await this.deals.recordEvent(manager, deal.id, now, 'take_profit_placed', null, { orders: wanted, averageEntry: deal.averageEntry });
-    }
-    return { place, cancel: [] };
-  }
-
-  private async closing(manager: EntityManager, deal: DealEntity, orders: OrderEntity[], rules: MarketRules, now: number): Promise<Actions> {
-    const others = orders.filter((o) => o.leg !== 'close');
-    const toCancel = others.filter(live);
-    if (toCancel.length > 0) await this.deals.requestCancel(manager, toCancel.map((o) => o.id), new Date(now));
-    if (others.some((o) => !TERMINAL.has(o.status))) return { place: [], cancel: [...toCancel, ...others.filter(cancelling)].map((o) => o.id) };
-    const closes = orders.filter((o) => o.leg === 'close');
-    if (closes.some((o) => !TERMINAL.has(o.status))) return { place: [], cancel: [] };
-    if (isDust(deal.amount, rules)) {
-      await this.deals.finish(manager, deal.id, deal.entryAmount > 0 ? 'closed' : 'canceled', deal.closeRequestedReason ?? 'manual', now);
-      return { place: [], cancel: [] };
-    }
-    const decidedAt = deal.checkedUntil?.getTime() ?? now;
-    const order = await this.deals.placeOrder(manager, deal, { leg: 'close', legIndex: 0, sequence: closes.length, side: exitSide(deal), type: 'market', amount: deal.amount, decidedAt });
-    this.logger.log({ dealId: deal.id, botId: deal.botId, reason: deal.closeRequestedReason, amount: deal.amount }, 'closing deal at market');
-    return { place: [order.id], cancel: [] };
-  }
-}
-
-const entrySide = (deal: DealEntity) => (deal.direction === 'long' ? 'buy' : 'sell');
-const exitSide = (deal: DealEntity) => (deal.direction === 'long' ? 'sell' : 'buy');
-
-/** Less than the exchange would accept: nothing left to sell. */
-function isDust(amount: number, rules: MarketRules): boolean {
-  return amount <= 0 || roundToStep(amount, rules.amountStep, 'down') <= 0 || (rules.minAmount !== null && amount < rules.minAmount);
-}
-
-/** Whether the resting take-profit orders already are the wanted ones, after rounding to the market's steps. */
-function sameOrders(resting: OrderEntity[], wanted: PlannedOrder[], rules: MarketRules): boolean {
-  if (resting.length !== wanted.length) return false;
-  return wanted.every((target) => {
-    const order = resting.find((o) => o.legIndex === target.index);
-    return order !== undefined
-      && roundToStep(order.price ?? 0, rules.priceStep) === roundToStep(target.price, rules.priceStep)
-      && roundToStep((order.amount ?? 0) - order.filled, rules.amountStep, 'down') === roundToStep(target.amount, rules.amountStep, 'down');
-  });
 }

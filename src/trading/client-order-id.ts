@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The order's id at the exchange, fixed before it is sent: the same (bot, deal, leg, sequence) always gives
@@ -6,5 +6,6 @@ import { createHash } from 'node:crypto';
  * 32 characters of [a-z0-9], within every major exchange's limit (Binance: 36).
  */
 export function clientOrderId(botId: string, dealId: string, leg: string, sequence: number): string {
-  return `tbo${createHash('sha256').update(`${botId}|${dealId}|${leg}|${sequence}`).digest('hex').slice(0, 29)}`;
+  // One-shot `hash`: the same digest as createHash(…).update(…).digest(…) at less than half the cost, per order opened.
+  return `tbo${hash('sha256', `${botId}|${dealId}|${leg}|${sequence}`, 'hex').slice(0, 29)}`;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { selectEntities } from '../common/entity-rows.js';
 import { applyFills, type FillDelta } from './deal-fills.js';
 import { insertDeals, insertEvents, insertOrders, newOpening, newOrder } from './deal-rows.js';
 import { DealEntity } from './deal.entity.js';
@@ -79,7 +80,7 @@ export class DealsService {
   async openDealsOf(manager: EntityManager, botIds: string[]): Promise<Map<string, DealEntity[]>> {
     const byBot = new Map<string, DealEntity[]>();
     if (botIds.length === 0) return byBot;
-    const deals = await manager.getRepository(DealEntity).createQueryBuilder('d').where(`d.bot_id = ANY(:botIds) AND d.status = 'open'`, { botIds }).getMany();
+    const deals = await selectEntities(manager, DealEntity, 'd', (columns) => `SELECT ${columns} FROM deals d WHERE d.bot_id = ANY($1::uuid[]) AND d.status = 'open'`, [botIds]);
     for (const deal of deals) {
       byBot.set(deal.botId, [...(byBot.get(deal.botId) ?? []), deal]);
     }

@@ -110,8 +110,10 @@ export class OrderBatchSender {
       this.logger.warn({ err: error, orders: placed.length }, 'recording the batch failed; recording its orders one by one');
       for (const { order, answer } of placed) await this.recorder.record(order.id, answer).catch((e: unknown) => failed(order, e));
     }
+    // One info line per batch, each order's at debug: the orders table holds what each became.
     for (const { order, answer } of placed) {
-      this.logger.log({ orderId: order.id, clientOrderId: order.clientOrderId, botId: order.botId, dealId: order.dealId, status: answer.status, filled: answer.filled, average: answer.average }, 'order placed');
+      this.logger.debug({ orderId: order.id, clientOrderId: order.clientOrderId, botId: order.botId, dealId: order.dealId, status: answer.status, filled: answer.filled, average: answer.average }, 'order placed');
     }
+    this.logger.log({ exchangeAccountId: placed[0].order.exchangeAccountId, orders: placed.length }, 'orders placed together');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { selectEntities } from '../common/entity-rows.js';
 import { AppConfig } from '../config/index.js';
 import { ExchangeConnector, ExchangeUnavailable, OrderRejected, prepareOrder, type ExchangeGateway } from '../exchange/index.js';
 import { OrderBatchSender } from './order-batch-sender.js';
@@ -64,8 +65,8 @@ export class OrderPlacer implements OnApplicationShutdown {
     const now = Date.now();
     // In creation order; orders created together (a routing chunk's) in the order they were submitted, the decisions'.
     const position = new Map(orderIds.map((id, i) => [id, i]));
-    const orders = (await this.db.getRepository(OrderEntity).createQueryBuilder('o').where(`o.id = ANY(:orderIds) AND o.status = 'pending'`, { orderIds }).getMany())
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position.get(a.id)! - position.get(b.id)!);
+    const pending = await selectEntities(this.db.manager, OrderEntity, 'o', (columns) => `SELECT ${columns} FROM orders o WHERE o.id = ANY($1::uuid[]) AND o.status = 'pending'`, [orderIds]);
+    const orders = pending.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || position.get(a.id)! - position.get(b.id)!);
     // An order postponed (Retry-After, backoff, waiting between look-ups) waits for its time, whoever asks.
     const due = orders.filter((o) => o.nextAttemptAt === null || o.nextAttemptAt.getTime() <= now);
     const fresh = due.filter((o) => o.sendStartedAt === null && o.cancelRequestedAt === null);

@@ -81,9 +81,14 @@ export class OrderRecorder {
   async recordMany(items: OrderAnswerToRecord[]): Promise<OrderEntity[]> {
     if (items.length === 0) return [];
     const recorded = await this.db.transaction((manager) => recordAnswers(manager, this.deals, items));
+    // One info line per batch, each order's at debug: hundreds of orders change together, and the orders table holds each one's state.
+    let changed = 0;
     for (const { order, from } of recorded) {
-      if (from !== order.status) this.logger.log({ orderId: order.id, dealId: order.dealId, botId: order.botId, from, to: order.status, filled: order.filled }, 'order status changed');
+      if (from === order.status) continue;
+      changed += 1;
+      this.logger.debug({ orderId: order.id, dealId: order.dealId, botId: order.botId, from, to: order.status, filled: order.filled }, 'order status changed');
     }
+    if (changed > 0) this.logger.log({ orders: recorded.length, changed }, 'order statuses changed together');
     const updated = recorded.map((r) => r.order);
     await this.events.emitMany(updated);
     return updated;

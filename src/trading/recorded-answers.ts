@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { selectEntities } from '../common/entity-rows.js';
 import type { ExchangeOrder } from '../exchange/index.js';
 import type { DealsService } from './deals.service.js';
 import { OrderEntity } from './order.entity.js';
@@ -20,7 +21,7 @@ export async function recordAnswers(manager: EntityManager, deals: DealsService,
   const answers = new Map(items.map((item) => [item.orderId, item.answer]));
   const ids = [...answers.keys()];
   await manager.query(`SELECT 1 FROM deals WHERE id IN (SELECT deal_id FROM orders WHERE id = ANY($1::uuid[])) ORDER BY id FOR UPDATE`, [ids]);
-  const orders = await manager.getRepository(OrderEntity).createQueryBuilder('o').where('o.id = ANY(:ids)', { ids }).orderBy('o.id').setLock('pessimistic_write').getMany();
+  const orders = await selectEntities(manager, OrderEntity, 'o', (columns) => `SELECT ${columns} FROM orders o WHERE o.id = ANY($1::uuid[]) ORDER BY o.id FOR UPDATE`, [ids]);
   const column = (pick: (a: ExchangeOrder) => number | null) => orders.map((o) => text(pick(answers.get(o.id)!)));
   const deltas: { id: string; filled: string; value: string; fee: string }[] = await manager.query(
     `SELECT o.id, (u.filled - o.filled) AS filled, (u.filled * coalesce(u.average, 0) - o.filled * coalesce(o.average, 0)) AS value, (u.fee - o.fee) AS fee

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { selectEntities } from '../../src/common/entity-rows.js';
 import { ManualClock } from '../../src/clock/index.js';
 import type { TriggerFiredV1 } from '../../src/event-bus/index.js';
 import { ExecutorTicker } from '../../src/executors/index.js';
 import { TriggerRouter } from '../../src/notifier/index.js';
-import { OrderPlacer } from '../../src/trading/index.js';
+import { DealEntity, OrderEntity, OrderPlacer } from '../../src/trading/index.js';
 import { OrderRecorder } from '../../src/trading/order-recorder.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -124,5 +126,17 @@ describe('batched placement writes what one order at a time writes', () => {
     expect(a.deals.flat().map((d) => d.status)).toEqual(['open', 'open', 'canceled', 'canceled']);
     expect(a.deals.flat()[3].close_reason).toMatch(/^order rejected: insufficient_funds/);
     expect(a).toEqual(await written(oneByOne.account, oneByOne.botIds));
+  });
+
+  // The batch paths read orders and deals with plain SQL (selectEntities); what they get must be what find() builds.
+  it('reads the orders and deals written above as TypeORM builds them', async () => {
+    const manager = app.get(DataSource).manager;
+    const orders = await selectEntities(manager, OrderEntity, 'o', (columns) => `SELECT ${columns} FROM orders o ORDER BY o.id`, []);
+    const deals = await selectEntities(manager, DealEntity, 'd', (columns) => `SELECT ${columns} FROM deals d ORDER BY d.id`, []);
+    expect(new Set(orders.map((o) => o.status))).toEqual(new Set(['filled', 'rejected']));
+    expect(orders).toEqual(await manager.find(OrderEntity, { order: { id: 'ASC' } }));
+    expect(orders.every((o) => o instanceof OrderEntity)).toBe(true);
+    expect(deals).toEqual(await manager.find(DealEntity, { order: { id: 'ASC' } }));
+    expect(deals.every((d) => d instanceof DealEntity)).toBe(true);
   });
 });

@@ -44,7 +44,19 @@ export function paperMarketRules(symbol: string): MarketRules {
 // Steps are decimal (0.00001, 0.01, 1): counting in whole steps keeps float error out of amounts and prices.
 const EPSILON = 1e-9;
 
+/** By step: a market has two, and the text work below ran for every amount and price the paper exchange rounded. */
+const decimalsOfStep = new Map<number, number>();
+
 export function stepDecimals(step: number): number {
+  let decimals = decimalsOfStep.get(step);
+  if (decimals === undefined) {
+    decimals = countStepDecimals(step);
+    decimalsOfStep.set(step, decimals);
+  }
+  return decimals;
+}
+
+function countStepDecimals(step: number): number {
   const text = step.toExponential();
   const [mantissa, exponent] = text.split('e');
   const fraction = mantissa.split('.')[1]?.length ?? 0;

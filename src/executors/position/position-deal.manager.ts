@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../clock/index.js';
+import { selectEntities } from '../../common/entity-rows.js';
 import { SerialQueue } from '../../common/serial-queue.js';
 import { ExchangeConnector, type MarketRules } from '../../exchange/index.js';
 import { DealEntity, DealsService, OrderEntity, OrderEvents, OrderPlacer } from '../../trading/index.js';
@@ -98,11 +99,10 @@ export class PositionDealManager implements OnModuleInit {
     let actions: Actions;
     try {
       actions = await this.db.transaction(async (manager) => {
-        const locked = (await manager.getRepository(DealEntity).createQueryBuilder('d').where('d.id = ANY(:dealIds)', { dealIds })
-          .orderBy('d.id').setLock('pessimistic_write').getMany()).filter((deal) => deal.status === 'open');
+        const locked = (await selectEntities(manager, DealEntity, 'd', (columns) => `SELECT ${columns} FROM deals d WHERE d.id = ANY($1::uuid[]) ORDER BY d.id FOR UPDATE`, [dealIds]))
+          .filter((deal) => deal.status === 'open');
         const byDeal = new Map<string, OrderEntity[]>(locked.map((deal) => [deal.id, []]));
-        const orders = await manager.getRepository(OrderEntity).createQueryBuilder('o').where('o.deal_id = ANY(:ids)', { ids: [...byDeal.keys()] })
-          .orderBy('o.createdAt').getMany();
+        const orders = await selectEntities(manager, OrderEntity, 'o', (columns) => `SELECT ${columns} FROM orders o WHERE o.deal_id = ANY($1::uuid[]) ORDER BY o.created_at`, [[...byDeal.keys()]]);
         for (const order of orders) byDeal.get(order.dealId!)!.push(order);
         await activate(manager, this.deals, locked.flatMap((deal) => filledBase(deal, byDeal.get(deal.id)!) ?? []), this.clock.now());
         const all: Actions = { place: [], cancel: [] };

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { configureApp } from './app.setup.js';
+import { configureApp, createHttpAdapter } from './app.setup.js';
 import { AppConfig, ConfigError } from './config/index.js';
 
 function loadConfig(): AppConfig {
@@ -20,10 +20,11 @@ function loadConfig(): AppConfig {
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config }), { bufferLogs: true, bodyParser: false });
-  configureApp(app);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config }), createHttpAdapter(), { bufferLogs: true, bodyParser: false });
+  await configureApp(app);
   exitCleanlyOnSignals(app, config.env.SHUTDOWN_TIMEOUT_MS);
-  await app.listen(config.env.PORT);
+  // All interfaces, as Express listened by default (Fastify alone would listen on localhost only, unreachable in a container).
+  await app.listen(config.env.PORT, '0.0.0.0');
   app.get(Logger).log(`listening on port ${config.env.PORT}`, 'Bootstrap');
 }
 
@@ -31,7 +32,7 @@ async function bootstrap(): Promise<void> {
  * SIGTERM/SIGINT stop the cron and the consumers and let in-flight work finish (the modules' shutdown hooks),
  * then exit 0. Past the bound the process exits anyway: unfinished work stays pending for the next start.
  */
-function exitCleanlyOnSignals(app: NestExpressApplication, timeoutMs: number): void {
+function exitCleanlyOnSignals(app: NestFastifyApplication, timeoutMs: number): void {
   const logger = app.get(Logger);
   const shutdown = (signal: string) => {
     logger.log(`${signal} received: finishing in-flight work (at most ${timeoutMs} ms)`, 'Bootstrap');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
-import { configureApp } from '../../src/app.setup.js';
+import { configureApp, createHttpAdapter } from '../../src/app.setup.js';
 import type { Clock } from '../../src/clock/index.js';
 import { AppConfig } from '../../src/config/index.js';
 
@@ -38,8 +38,8 @@ export async function startBenchApp(env: Record<string, string>, clock?: Clock, 
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot({ config, clock })] });
   for (const { provide, useValue } of overrides) builder = builder.overrideProvider(provide).useValue(useValue);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false });
-  configureApp(app);
+  const app = moduleRef.createNestApplication(createHttpAdapter(), { bufferLogs: true, bodyParser: false });
+  await configureApp(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {

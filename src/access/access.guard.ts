@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError } from '../common/domain-error.js';
 import { AdminToken } from './admin-token.js';
 import { ApiTokensService } from './api-tokens.service.js';
@@ -37,7 +37,7 @@ export class AccessGuard implements CanActivate {
     const request = http.getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(bearerOf(request.headers.authorization));
     if (!principal) {
-      http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
+      void http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
       throw new Unauthenticated();
     }
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY_ROUTE, targets) && !principal.admin) throw new AdminOnlyRoute();

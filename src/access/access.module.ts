@@ -7,6 +7,7 @@ import { AccountsController } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
 import { AdminToken } from './admin-token.js';
 import { ApiTokensService } from './api-tokens.service.js';
+import { SlidingWindowStorage } from './sliding-window-storage.js';
 import { TokenThrottlerGuard } from './token-throttler.guard.js';
 
 const tooMany = (_context: unknown, detail: ThrottlerLimitDetail) =>
@@ -17,7 +18,11 @@ const tooMany = (_context: unknown, detail: ThrottlerLimitDetail) =>
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ throttlers: [{ ttl: 60_000, limit: config.env.RATE_LIMIT_PER_MINUTE }], errorMessage: tooMany }),
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ ttl: 60_000, limit: config.env.RATE_LIMIT_PER_MINUTE }],
+        storage: new SlidingWindowStorage(),
+        errorMessage: tooMany,
+      }),
     }),
   ],
   controllers: [AccountsController],

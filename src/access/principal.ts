@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 /** The account the initial migration seeds: what the admin token acts as, and what it creates belongs to. */
 export const DEFAULT_ACCOUNT_ID = '00000000-0000-4000-8000-000000000001';
@@ -12,4 +12,4 @@ export interface Principal {
   tokenId: string | null;
 }
 
-export type AuthenticatedRequest = Request & { principal?: Principal };
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };

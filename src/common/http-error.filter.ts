@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError } from './domain-error.js';
 
 interface ErrorBody {
@@ -15,21 +15,28 @@ export interface ErrorLocals {
   unhandledError?: unknown;
 }
 
+const isBadUrl = (cause: unknown) => cause instanceof URIError || (cause as { code?: unknown } | undefined)?.code === 'FST_ERR_BAD_URL';
+
 /** The one place errors become HTTP answers: domain errors by code, framework errors as they are, the rest as a bare 500. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    this.answer(host.switchToHttp().getResponse<FastifyReply>(), exception);
+  }
+
+  /** Answers with the error's body; also called outside Nest for errors Fastify's router raises before any route. */
+  answer(reply: FastifyReply, exception: unknown): void {
     const body = this.toBody(exception);
     // Only a crash is an error worth a stack in the logs; a 503 the app chose to answer (health) is not.
     if (body.statusCode >= 500 && !(exception instanceof HttpException)) this.logger.error({ err: exception }, 'unhandled error in request');
     const unhandled = !(exception instanceof DomainError) && !(exception instanceof HttpException);
     // The health report's `error` names the degraded dependencies (an object): the status's name stands for its code.
     const errorCode = typeof body.error === 'string' ? body.error : (HttpStatus[body.statusCode] ?? 'ERROR');
-    Object.assign(response.locals ?? {}, { errorCode, ...(unhandled && { unhandledError: exception }) } satisfies ErrorLocals);
-    response.status(body.statusCode).json(body);
+    // Noted on the raw Node response, which is what the metrics' observer of the HTTP server sees.
+    Object.assign(reply.raw, { errorLocals: { errorCode, ...(unhandled && { unhandledError: exception }) } satisfies ErrorLocals });
+    void reply.status(body.statusCode).send(body);
   }
 
   private toBody(exception: unknown): ErrorBody {
@@ -52,8 +59,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       ? 'the body is nested too deeply to parse'
       : typeof answer === 'string' ? answer : String((answer as { message?: unknown }).message ?? exception.message);
     // Body-parser errors (bad JSON, refused keys) arrive as HttpExceptions with a status but no field: the body is at fault;
-    // a path that does not decode (`%FF`) arrives as a URIError.
-    const fields = status === HttpStatus.BAD_REQUEST ? [{ field: cause instanceof URIError ? 'path' : 'body', message }] : undefined;
+    // a path that does not decode (`%FF`) arrives as the router's FST_ERR_BAD_URL.
+    const fields = status === HttpStatus.BAD_REQUEST ? [{ field: isBadUrl(cause) ? 'path' : 'body', message }] : undefined;
     return { statusCode: status, error: HttpStatus[status] ?? 'ERROR', message, ...(fields && { fields }) };
   }
 }

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/index.js';
 import { REDACTED, REDACTED_PATHS } from './redaction.js';
+import { RequestLogContextInterceptor } from './request-log-context.interceptor.js';
 
 const PINO_LEVEL = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
 
@@ -14,6 +16,9 @@ const PINO_LEVEL = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', 
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // No pino-http middleware: on Fastify its context does not reach the handlers (RequestLogContextInterceptor
+        // binds the request instead), and with autoLogging off it would only cost a child logger per request.
+        forRoutes: [],
         pinoHttp: {
           level: PINO_LEVEL[config.env.LOG_LEVEL],
           redact: { paths: REDACTED_PATHS, censor: REDACTED },
@@ -26,5 +31,6 @@ const PINO_LEVEL = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', 
       }),
     }),
   ],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: RequestLogContextInterceptor }],
 })
 export class LoggingModule {}

@@ -8,13 +8,14 @@ import { HttpErrorFilter } from '../common/http-error.filter.js';
 import { HttpErrorsObserver } from './http-errors.observer.js';
 import { Metrics } from './metrics.service.js';
 
-/** What the filter uses of an Express response, on a plain Node one. */
-function expressLike(response: ServerResponse) {
-  return Object.assign(response, {
-    locals: {},
-    status: (code: number) => Object.assign(response, { statusCode: code }),
-    json: (body: unknown) => response.end(JSON.stringify(body)),
-  });
+/** What the filter uses of a Fastify reply, around a plain Node response. */
+function fastifyLike(response: ServerResponse) {
+  const reply = {
+    raw: response,
+    status: (code: number) => Object.assign(reply, { statusCode: (response.statusCode = code) }),
+    send: (body: unknown) => response.end(JSON.stringify(body)),
+  };
+  return reply;
 }
 
 /** Each path throws a different kind of error through the app's one filter. */
@@ -37,7 +38,7 @@ describe('HTTP error answers are counted by status and code, crashes by error cl
     server = createServer((request, response) => {
       const thrown = THROWN[request.url ?? ''];
       if (!thrown) return void response.end('ok');
-      const host = { switchToHttp: () => ({ getResponse: () => expressLike(response) }) } as unknown as ArgumentsHost;
+      const host = { switchToHttp: () => ({ getResponse: () => fastifyLike(response) }) } as unknown as ArgumentsHost;
       filter.catch(thrown(), host);
     });
     new HttpErrorsObserver({ httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost, metrics).onApplicationBootstrap();

@@ -4,7 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { ErrorLocals } from '../common/http-error.filter.js';
 import { Metrics } from './metrics.service.js';
 
-type Answer = ServerResponse & { locals?: ErrorLocals };
+type Answer = ServerResponse & { errorLocals?: ErrorLocals };
 
 /**
  * Counts every error answer by status and error code, whatever produced it (a guard, the body parser, a route):
@@ -28,7 +28,7 @@ export class HttpErrorsObserver implements OnApplicationBootstrap {
 
   private count(response: Answer): void {
     if (response.statusCode < 400) return;
-    const locals = response.locals ?? {};
+    const locals = response.errorLocals ?? {};
     this.metrics.httpErrors.inc({ status: String(response.statusCode), code: locals.errorCode ?? 'NONE' });
     if (locals.unhandledError !== undefined) this.metrics.countError('http', locals.unhandledError);
   }

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from '../app.module.js';
 import { AppConfig } from '../config/index.js';
+import { createHttpAdapter } from '../app.setup.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 /**
@@ -12,7 +13,7 @@ import { buildOpenApiDocument } from './openapi.js';
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
   const config = AppConfig.fromEnv({ EVALUATOR_CRON: 'off' });
-  const app = await NestFactory.create(AppModule.forRoot({ config }), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot({ config }), createHttpAdapter(), { preview: true, logger: false, abortOnError: false });
   try {
     return buildOpenApiDocument(app);
   } finally {

@@ -194,7 +194,7 @@ describe('secrets never reach the logs', () => {
   it('holds none of the configured secrets, in clear, hex or base64', () => {
     expect(output.length).toBeGreaterThan(0);
     // Request lines carry the request's id, method and url, never its headers.
-    expect(output).toMatch(/"req":\{"id":\d+,"method":"[A-Z]+","url":"[^"]*"\}/);
+    expect(output).toMatch(/"req":\{"id":"req-\d+","method":"[A-Z]+","url":"[^"]*"\}/);
     // (The failure logged on purpose with request headers names them, their values redacted; no other line does.)
     const otherLines = output.split('\n').filter((line) => !line.includes('"failure carrying secrets"')).join('\n');
     expect(otherLines).not.toMatch(/"authorization"|"cookie"|"x-api-key"|"proxy-authorization"/i);

@@ -8,7 +8,7 @@ type Dto = abstract new (...args: any[]) => unknown;
 /** One route of the running app, with the DTO classes its body and query are validated against. */
 export interface Route {
   method: string;
-  /** Express style: `/bots/:id/orders`. */
+  /** Route style: `/bots/:id/orders`. */
   path: string;
   body?: Dto;
   query?: Dto;
@@ -53,10 +53,23 @@ export function routesOf(app: INestApplication): Route[] {
   return routes;
 }
 
-/** What Express itself routes (method and path), to check that the table above misses nothing. */
-export function expressRoutesOf(app: INestApplication): string[] {
-  const router = app.getHttpAdapter().getInstance().router as { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
-  return router.stack
-    .filter((layer) => layer.route && !layer.route.path.includes('*'))
-    .flatMap((layer) => Object.keys(layer.route!.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path}`));
+/** One line of Fastify's route tree: its indentation (4 characters a level), the path segment, the methods if a route ends there. */
+const TREE_LINE = /^(.*?)[├└]── (.+?)(?: \(([^)]+)\))?$/;
+
+/** What the server itself routes (method and path, from Fastify's route tree), to check that the table above misses nothing. */
+export function servedRoutesOf(app: INestApplication): string[] {
+  const tree = app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false }) as string;
+  const pathAtDepth: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = TREE_LINE.exec(line);
+    if (!match) continue;
+    const depth = match[1].length / 4;
+    const path = (pathAtDepth[depth - 1] ?? '') + match[2];
+    pathAtDepth[depth] = path;
+    // Fastify adds a HEAD to every GET by itself: the app does not declare them.
+    const methods = match[3]?.split(', ').filter((method) => method !== 'HEAD') ?? [];
+    if (!path.includes('*')) routes.push(...methods.map((method) => `${method} ${path}`));
+  }
+  return routes;
 }

@@ -20,21 +20,43 @@ export class RegistryService {
   /** Returns the registry row of each definition, creating the ones not seen before (in input order). */
   async register(manager: EntityManager, definitions: ConditionDefinition[], marketTime: number): Promise<RegisteredCondition[]> {
     const byKey = new Map(definitions.map((definition) => [canonicalKey(definition), definition]));
-    if (byKey.size === 0) return [];
-    const rows = [...byKey.entries()];
-    const values = rows.map((_, i) => `($${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5}, $${i * 5 + 6}::jsonb, $1)`);
-    const params = [new Date(marketTime), ...rows.flatMap(([key, d]) => [key, d.exchange, d.symbol, d.timeframe, JSON.stringify(d)])];
-    // The no-op update makes RETURNING include rows that already existed.
-    const registered: RegisteredCondition[] = await manager.query(
-      `INSERT INTO conditions (key, exchange, symbol, timeframe, definition, registered_at) VALUES ${values.join(', ')}
-       ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING id, key`,
-      params,
-    );
-    const idByKey = new Map(registered.map((row) => [row.key, row.id]));
+    const idByKey = new Map<string, string>();
+    // A key another transaction inserts after this statement's snapshot is neither read nor inserted by it: the next
+    // statement, with a fresh snapshot, reads it. Two rounds always suffice; the third is a guard.
+    for (let round = 0; round < 3 && idByKey.size < byKey.size; round++) {
+      const missing = [...byKey].filter(([key]) => !idByKey.has(key));
+      for (const row of await this.insertMissing(manager, missing, marketTime)) idByKey.set(row.key, row.id);
+    }
+    if (idByKey.size < byKey.size) throw new Error('conditions could not be registered: their keys were neither found nor inserted');
     return definitions.map((definition) => {
       const key = canonicalKey(definition);
       return { id: idByKey.get(key)!, key };
     });
+  }
+
+  /**
+   * Reads the conditions that exist and inserts the others, in one statement. Existing conditions (the common case:
+   * bots share them) are only read: no row is locked or written, so registering them flushes nothing to the WAL and
+   * never waits for another bot's registration of the same condition.
+   */
+  private async insertMissing(manager: EntityManager, rows: [string, ConditionDefinition][], marketTime: number): Promise<RegisteredCondition[]> {
+    return manager.query(
+      `WITH input AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) AS i(key, exchange, symbol, timeframe, definition)
+       ), existing AS (
+         SELECT c.id, c.key FROM conditions c JOIN input USING (key)
+       ), inserted AS (
+         INSERT INTO conditions (key, exchange, symbol, timeframe, definition, registered_at)
+         SELECT key, exchange, symbol, timeframe, definition, $1 FROM input WHERE key NOT IN (SELECT key FROM existing)
+         ON CONFLICT (key) DO NOTHING RETURNING id, key
+       )
+       SELECT id, key FROM existing UNION ALL SELECT id, key FROM inserted`,
+      [
+        new Date(marketTime),
+        rows.map(([key]) => key), rows.map(([, d]) => d.exchange), rows.map(([, d]) => d.symbol), rows.map(([, d]) => d.timeframe),
+        rows.map(([, d]) => JSON.stringify(d)),
+      ],
+    );
   }
 
   async subscribe(manager: EntityManager, botId: string, subscriptions: { conditionId: string; role: SubscriptionRole }[]): Promise<void> {

@@ -3,7 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/index.js';
 import { REDACTED, REDACTED_PATHS } from './redaction.js';
-import { RequestLogContextInterceptor } from './request-log-context.interceptor.js';
+import { RequestLogContextInterceptor, requestLogFields } from './request-log-context.interceptor.js';
 
 const PINO_LEVEL = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' } as const;
 
@@ -17,12 +17,13 @@ const PINO_LEVEL = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', 
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         // No pino-http middleware: on Fastify its context does not reach the handlers (RequestLogContextInterceptor
-        // binds the request instead), and with autoLogging off it would only cost a child logger per request.
+        // names the request instead), and with autoLogging off it would only cost a child logger per request.
         forRoutes: [],
         pinoHttp: {
           level: PINO_LEVEL[config.env.LOG_LEVEL],
           redact: { paths: REDACTED_PATHS, censor: REDACTED },
           autoLogging: false,
+          mixin: requestLogFields,
           // Request lines carry what identifies the request, never its headers: secrets travel in headers
           // (Authorization, cookies, API keys) and an allowlist cannot miss a new one.
           serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },

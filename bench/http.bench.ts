@@ -169,7 +169,9 @@ export const http: Benchmark = {
             `autocannon against the app running ${server.where}, on a database with ${conditionIds.length} conditions and ${size.bots.toLocaleString('en-US')} bots. ` +
               'Requests carry the API token of an account the benchmark creates (as a client would; the admin token would skip the token lookup), ' +
               'and its bots trade on a paper exchange account of that account. autocannon runs in the benchmark process, on the same two cores.',
-            `GET: ${size.connections} connections for ${size.seconds} s over 10 condition ids, after a short warm-up; ${get.requests.total.toLocaleString('en-US')} requests.`,
+            `GET: ${size.connections} connections for ${size.seconds} s over 10 condition ids, after a short warm-up; ${get.requests.total.toLocaleString('en-US')} requests. ` +
+              'The app answers a condition from memory for a second (ConditionViewCache), so about 10 requests a second read Postgres: ' +
+              'the figure is that of clients polling shared conditions.',
             `POST /bots: a DCA bot with one RSI condition (registered once, then shared), ${size.postRate} requests/s overall (autocannon overallRate) ` +
               `for ${size.seconds} s on 20 connections; ${post.requests.total.toLocaleString('en-US')} requests.`,
           ],

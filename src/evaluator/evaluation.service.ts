@@ -137,6 +137,7 @@ export class EvaluationService {
     }));
     const triggers = await this.store.commit(evaluations, advances, (id) => this.owners.get(id)!.series.timeframe);
     for (const { conditionId, evaluation } of advances) this.owners.get(conditionId)!.markPersisted(conditionId, evaluation.candleOpenTime);
+    this.registry.evaluationsRecorded();
     this.evaluationCount += evaluations.length;
     report.evaluations += evaluations.length;
     report.triggers += triggers.length;

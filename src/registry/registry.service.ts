@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { timeframeMs, type Timeframe } from '../market-data/candle.js';
 import { canonicalKey } from './canonical-key.js';
 import { ConditionEntity } from './condition.entity.js';
+import { ConditionViewCache } from './condition-view-cache.js';
 import type { ConditionDefinition } from './indicator-catalog.js';
 import type { SubscriptionRole } from './subscription.entity.js';
 
@@ -15,7 +16,10 @@ export interface RegisteredCondition {
 /** The shared registry: one row per distinct condition, and which bots subscribe to it. */
 @Injectable()
 export class RegistryService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly answers: ConditionViewCache,
+  ) {}
 
   /** Returns the registry row of each definition, creating the ones not seen before (in input order). */
   async register(manager: EntityManager, definitions: ConditionDefinition[], marketTime: number): Promise<RegisteredCondition[]> {
@@ -61,6 +65,7 @@ export class RegistryService {
 
   async subscribe(manager: EntityManager, botId: string, subscriptions: { conditionId: string; role: SubscriptionRole }[]): Promise<void> {
     if (subscriptions.length === 0) return;
+    this.answers.forget(subscriptions.map((s) => s.conditionId));
     await manager.query(
       `INSERT INTO subscriptions (bot_id, condition_id, role)
        SELECT $1, unnest($2::uuid[]), unnest($3::text[]) ON CONFLICT DO NOTHING`,
@@ -68,9 +73,22 @@ export class RegistryService {
     );
   }
 
-  /** A condition left with no subscriber is no longer evaluated (the evaluator reads only subscribed ones). */
-  async unsubscribeAll(manager: EntityManager, botId: string): Promise<void> {
-    await manager.query(`DELETE FROM subscriptions WHERE bot_id = $1`, [botId]);
+  /**
+   * Drops the bot's subscriptions (those of `roles` only, when given). A condition left with no subscriber is no
+   * longer evaluated (the evaluator reads only subscribed ones).
+   */
+  async unsubscribeAll(manager: EntityManager, botId: string, roles?: SubscriptionRole[]): Promise<void> {
+    const [removed]: [{ ids: string[] }] = await manager.query(
+      `WITH removed AS (DELETE FROM subscriptions WHERE bot_id = $1 AND ($2::text[] IS NULL OR role = ANY($2::text[])) RETURNING condition_id)
+       SELECT coalesce(array_agg(condition_id), '{}') AS ids FROM removed`,
+      [botId, roles ?? null],
+    );
+    this.answers.forget(removed.ids);
+  }
+
+  /** The evaluator recorded evaluations: the conditions' last evaluations changed. */
+  evaluationsRecorded(): void {
+    this.answers.clear();
   }
 
   async markTriggered(manager: EntityManager, conditionId: string, botIds: string[], at: Date): Promise<void> {

@@ -112,8 +112,8 @@ export class GridRangeHandler {
   /** The bot's range subscriptions replaced by those of the new range (registered if no one asked for them yet). */
   private async moveRange(manager: EntityManager, bot: BotSnapshot, range: { lowerPrice: number; upperPrice: number }): Promise<void> {
     const wanted = rangeSubscriptions(range).map((s) => ({ role: s.role, definition: normalizeCondition(s.condition, bot, s.field) }));
-    // RegistryService has no per-role unsubscribe: the bot's range rows are dropped here, its entry rows kept.
-    await manager.query(`DELETE FROM subscriptions WHERE bot_id = $1 AND role = ANY($2::text[])`, [bot.id, RANGE_ROLES]);
+    // The bot's range rows are dropped, its entry rows kept.
+    await this.registry.unsubscribeAll(manager, bot.id, RANGE_ROLES);
     const registered = await this.registry.register(manager, wanted.map((w) => w.definition), this.clock.now());
     await this.registry.subscribe(manager, bot.id, registered.map((condition, i) => ({ conditionId: condition.id, role: wanted[i].role })));
   }

@@ -4,6 +4,7 @@ import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { DEFAULT_ACCOUNT_ID } from '../access/index.js';
 import { Clock } from '../clock/index.js';
 import { NotFoundError, ValidationFailed } from '../common/domain-error.js';
+import { selectEntities } from '../common/entity-rows.js';
 import { toPage, type Page } from '../common/pagination.js';
 import { DEFAULT_PAPER_ACCOUNT_ID, ExchangeAccountsService } from '../exchange/index.js';
 import { ExecutorRegistry } from '../executors/index.js';
@@ -27,31 +28,31 @@ export class BotsService {
   ) {}
 
   /**
-   * Registers the bot's conditions (shared with any bot asking the same), then creates the bot and subscribes it in one
-   * transaction. Registering first, in a statement of its own, holds the lock on a shared condition's row only for
-   * that statement: inside the transaction every bot created on a popular condition waited for the others' commits.
-   * A condition registered for a bot that then fails to be created stays without subscribers, which is never evaluated.
+   * Registers the bot's conditions (shared with any bot asking the same), then writes the bot and its subscriptions in
+   * one statement (one round trip, committed alone). Registering first, in a statement of its own, never holds a shared
+   * condition's row: an existing condition is only read. A condition registered for a bot that then fails to be
+   * created stays without subscribers, which is never evaluated.
    */
   async create(dto: CreateBotDto, accountId: string): Promise<BotView> {
     const definitions = this.definitionsOf(dto);
     const exchangeAccountId = await this.tradingAccountOf(dto, accountId);
     await this.preview.assertValid(dto, exchangeAccountId);
     const registered = await this.registry.register(this.db.manager, definitions.map((d) => d.definition), this.clock.now());
-    const bot = await this.db.transaction(async (manager) => {
-      const bot = manager.create(BotEntity, {
-        accountId,
-        exchangeAccountId,
-        name: dto.name,
-        type: dto.type,
-        exchange: dto.exchange,
-        symbol: dto.symbol.toUpperCase(),
-        status: dto.start === false ? 'stopped' : 'running',
-        settings: { ...dto[dto.type] },
-      });
-      await manager.insert(BotEntity, bot);
-      await this.registry.subscribe(manager, bot.id, registered.map((c, i) => ({ conditionId: c.id, role: definitions[i].role })));
-      return bot;
-    });
+    const [bot] = await selectEntities(this.db.manager, BotEntity, 'b', (columns) =>
+      `WITH b AS (
+         INSERT INTO bots (account_id, exchange_account_id, name, type, exchange, symbol, status, settings)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING *
+       ), subscribed AS (
+         INSERT INTO subscriptions (bot_id, condition_id, role)
+         SELECT b.id, s.condition_id, s.role FROM b, unnest($9::uuid[], $10::text[]) AS s(condition_id, role) ON CONFLICT DO NOTHING
+       )
+       SELECT ${columns} FROM b`,
+      [
+        accountId, exchangeAccountId, dto.name, dto.type, dto.exchange, dto.symbol.toUpperCase(), dto.start === false ? 'stopped' : 'running',
+        JSON.stringify({ ...dto[dto.type] }), registered.map((c) => c.id), definitions.map((d) => d.role),
+      ],
+    );
+    this.registry.subscribersChanged(registered.map((c) => c.id));
     this.logger.log({ botId: bot.id, type: bot.type, conditions: registered.map((c) => c.key) }, 'bot created');
     // Answered from what was written (the insert returns the generated columns): reading it back cost two round trips.
     return toBotView(bot, subscribedRows(registered, definitions));

@@ -86,6 +86,14 @@ export class RegistryService {
     this.answers.forget(removed.ids);
   }
 
+  /**
+   * Subscriptions written outside `subscribe` (a bot and its subscriptions in one statement): the conditions'
+   * answers are refreshed.
+   */
+  subscribersChanged(conditionIds: string[]): void {
+    this.answers.forget(conditionIds);
+  }
+
   /** The evaluator recorded evaluations: the conditions' last evaluations changed. */
   evaluationsRecorded(): void {
     this.answers.clear();

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
+import { SingleFlight } from '../common/single-flight.js';
 import { AppConfig } from '../config/index.js';
 import { EvaluationService } from './evaluation.service.js';
 
@@ -10,7 +11,7 @@ const JOB = 'evaluator';
 @Injectable()
 export class EvaluatorScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EvaluatorScheduler.name);
-  private running?: Promise<void>;
+  private readonly pass = new SingleFlight();
   /** Wall time of the last tick that completed, for health: an evaluator that stopped ticking is degraded. */
   lastTickAt?: number;
 
@@ -32,13 +33,12 @@ export class EvaluatorScheduler implements OnApplicationBootstrap, OnApplication
 
   /** Runs one tick unless one is still running (a slow tick is not stacked on). */
   runOnce(): Promise<void> {
-    if (this.running) return this.running;
-    this.running = this.evaluation
-      .tick()
-      .then(() => void (this.lastTickAt = Date.now()))
-      .catch((error: unknown) => this.logger.error({ err: error }, 'evaluator tick failed; it is retried on the next tick'))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.pass.run(() =>
+      this.evaluation
+        .tick()
+        .then(() => void (this.lastTickAt = Date.now()))
+        .catch((error: unknown) => this.logger.error({ err: error }, 'evaluator tick failed; it is retried on the next tick')),
+    );
   }
 
   get enabled(): boolean {
@@ -47,6 +47,6 @@ export class EvaluatorScheduler implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     if (this.schedule.doesExist('cron', JOB)) await this.schedule.getCronJob(JOB).stop();
-    await this.running;
+    await this.pass.idle();
   }
 }

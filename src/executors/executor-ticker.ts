@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
+import { SingleFlight } from '../common/single-flight.js';
 import { AppConfig } from '../config/index.js';
 import { OrderPlacer } from '../trading/index.js';
 import { ExecutorRegistry } from './bot-executor.port.js';
@@ -11,7 +12,7 @@ const JOB = 'executors';
 @Injectable()
 export class ExecutorTicker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ExecutorTicker.name);
-  private running?: Promise<void>;
+  private readonly pass = new SingleFlight();
 
   constructor(
     private readonly executors: ExecutorRegistry,
@@ -27,12 +28,11 @@ export class ExecutorTicker implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     if (this.schedule.doesExist('cron', JOB)) await this.schedule.getCronJob(JOB).stop();
-    await this.running;
+    await this.pass.idle();
   }
 
   tick(): Promise<void> {
-    this.running ??= this.tickAll().finally(() => (this.running = undefined));
-    return this.running;
+    return this.pass.run(() => this.tickAll());
   }
 
   /** Resolves once no executor reaction and no order send is in flight: what a test waits for after a tick. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
+import { SingleFlight } from '../common/single-flight.js';
 import { AppConfig } from '../config/index.js';
 import { ExchangeConnector, type ExchangeOrder } from '../exchange/index.js';
 import { OrderEntity } from './order.entity.js';
@@ -16,7 +17,7 @@ import { OrderRecorder } from './order-recorder.js';
 export class OrderReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OrderReconciler.name);
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly pass = new SingleFlight();
   private resolveReady!: () => void;
   /** Resolves once the start-up reconciliation is done: the notifier waits for it. */
   readonly ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
@@ -36,15 +37,14 @@ export class OrderReconciler implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await this.pass.idle();
   }
 
   /** One pass; passes never overlap. */
   runOnce(): Promise<void> {
-    this.running ??= this.reconcile()
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'reconciliation pass failed; retried on the next pass'))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.pass.run(() =>
+      this.reconcile().catch((error: unknown) => this.logger.warn({ err: error }, 'reconciliation pass failed; retried on the next pass')),
+    );
   }
 
   private async reconcile(): Promise<void> {

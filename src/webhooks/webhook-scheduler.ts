@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { SingleFlight } from '../common/single-flight.js';
 import { AppConfig } from '../config/index.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
@@ -9,7 +10,7 @@ const JOB = 'webhooks';
 @Injectable()
 export class WebhookScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookScheduler.name);
-  private running?: Promise<void>;
+  private readonly pass = new SingleFlight();
 
   constructor(
     private readonly config: AppConfig,
@@ -27,16 +28,16 @@ export class WebhookScheduler implements OnApplicationBootstrap, OnApplicationSh
   }
 
   runOnce(): Promise<void> {
-    this.running ??= this.dispatcher
-      .dispatchDue()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'webhook dispatch pass failed; retried on the next one'))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.pass.run(() =>
+      this.dispatcher
+        .dispatchDue()
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'webhook dispatch pass failed; retried on the next one')),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.schedule.doesExist('interval', JOB)) this.schedule.deleteInterval(JOB);
-    await this.running;
+    await this.pass.idle();
   }
 }

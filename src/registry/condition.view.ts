@@ -13,19 +13,12 @@ export interface ConditionView {
 }
 
 /** A condition's row as the API reads it: one plain statement, no entity mapping (the API's hottest read). */
-export interface ConditionRow {
-  id: string;
-  key: string;
-  exchange: string;
-  symbol: string;
-  timeframe: string;
-  definition: ConditionEntity['definition'];
+export type ConditionRow = Pick<ConditionView, 'id' | 'key' | 'exchange' | 'symbol' | 'timeframe' | 'definition' | 'subscribers'> & {
   created_at: Date;
   last_candle_open_time: Date | null;
   last_state: boolean | null;
   last_values: ConditionEntity['lastValues'];
-  subscribers: number;
-}
+};
 
 /** The conditions with their subscriber counts (bots, not subscriptions); callers add WHERE, ORDER BY and LIMIT. */
 export const SELECT_CONDITIONS = `SELECT c.id, c.key, c.exchange, c.symbol, c.timeframe, c.definition, c.created_at,

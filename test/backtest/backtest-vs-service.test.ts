@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'pg';
-import { ReplayDriver, runBacktest, type BacktestReport, type BacktestResult } from '../../src/backtest/index.js';
+import { ReplayDriver, runBacktest, type BacktestReport, type BacktestResult, type DealRecord } from '../../src/backtest/index.js';
 import { ManualClock } from '../../src/clock/index.js';
 import { connect, createTestDatabase, TEST_PG_URL, type TestDatabase } from '../support/database.js';
 import { deleteKeysUnder, REDIS_URL, uniqueKeyPrefix } from '../support/redis.js';
@@ -17,24 +17,8 @@ const FROM = Date.UTC(2023, 2, 18, 12);
 const TO = Date.UTC(2023, 2, 20, 6);
 const BOTS = { dca: 'test/backtest/bots/dca-rsi.json', trend: 'test/backtest/bots/trend-ema.json' };
 
-/** A deal as both sides are compared: everything but ids, and the timeline's moments and kinds. */
-interface ComparedDeal {
-  status: string;
-  direction: string;
-  openedAt: string;
-  closedAt: string | null;
-  closeReason: string | null;
-  entryPrice: number | null;
-  exitPrice: number | null;
-  entryAmount: number;
-  entryValue: number;
-  exitAmount: number;
-  exitValue: number;
-  realizedPnl: number;
-  fees: number;
-  safetyOrdersFilled: number;
-  timeline: [string, string][];
-}
+/** A deal as both sides are compared: everything but ids and the duration, and the timeline's moments and kinds. */
+type ComparedDeal = Omit<DealRecord, 'id' | 'durationSeconds' | 'timeline'> & { timeline: [string, string][] };
 
 describe('a backtest gives the deals of a replay of the same candles through the running service', () => {
   let database: TestDatabase;

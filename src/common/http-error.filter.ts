@@ -30,7 +30,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   answer(reply: FastifyReply, exception: unknown): void {
     const body = this.toBody(exception);
     // Only a crash is an error worth a stack in the logs; a 503 the app chose to answer (health) is not.
-    if (body.statusCode >= 500 && !(exception instanceof HttpException)) this.logger.error({ err: exception }, 'unhandled error in request');
+    if (body.statusCode >= 500 && !(exception instanceof HttpException)) {
+      // Errors reach the filter outside the handler's logging context: the line names its request itself.
+      const { id, method, url } = reply.request ?? {};
+      this.logger.error({ err: exception, req: { id, method, url } }, 'unhandled error in request');
+    }
     const unhandled = !(exception instanceof DomainError) && !(exception instanceof HttpException);
     // The health report's `error` names the degraded dependencies (an object): the status's name stands for its code.
     const errorCode = typeof body.error === 'string' ? body.error : (HttpStatus[body.statusCode] ?? 'ERROR');

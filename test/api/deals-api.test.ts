@@ -1,13 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
-import type { TriggerFiredV1 } from '../../src/event-bus/index.js';
-import { ExecutorTicker } from '../../src/executors/index.js';
 import { MarketDataSource } from '../../src/market-data/index.js';
-import { TriggerRouter } from '../../src/notifier/index.js';
-import { OrderPlacer, OrderReconciler } from '../../src/trading/index.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
+import { routeTrigger, settleDeals } from '../support/deal-flow.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const T0 = Date.UTC(2024, 0, 1, 12);
@@ -56,32 +52,6 @@ describe('deals and bot stats over HTTP', () => {
     return response.body;
   }
 
-  /** A trigger of the bot's condition on the quarter that closed now, routed as the notifier would: the deal it opened. */
-  async function trigger(bot: any): Promise<string> {
-    const candleOpenTime = Math.floor(clock.now() / QUARTER) * QUARTER - QUARTER;
-    const fired: TriggerFiredV1 = {
-      triggerId: randomUUID(), conditionId: bot.conditions[0].id, conditionKey: 'k', candleOpenTime, candleCloseTime: candleOpenTime + QUARTER, values: { lhs: 20, rhs: 30, close: null },
-    };
-    await db.query(`INSERT INTO triggers (id, condition_id, candle_open_time, candle_close_time, "values") VALUES ($1, $2, $3, $4, $5)`, [
-      fired.triggerId, fired.conditionId, new Date(candleOpenTime), new Date(fired.candleCloseTime), fired.values,
-    ]);
-    await app.get(TriggerRouter).route(fired);
-    await drive();
-    const [deal] = (await db.query(`SELECT id FROM deals WHERE trigger_id = $1`, [fired.triggerId])).rows;
-    expect(deal, 'the trigger opened a deal').toBeDefined();
-    return deal.id;
-  }
-
-  /** Lets the paper exchange fill what the market reached, and the deal manager react, until nothing moves. */
-  async function drive(): Promise<void> {
-    for (let round = 0; round < 3; round++) {
-      await app.get(OrderPlacer).idle();
-      await app.get(OrderReconciler).runOnce();
-      await app.get(ExecutorTicker).tick();
-      await app.get(ExecutorTicker).settle();
-    }
-  }
-
   const status = async (dealId: string) => (await db.query(`SELECT status FROM deals WHERE id = $1`, [dealId])).rows[0].status;
   const get = async (path: string) => {
     const response = await app.http('GET', path);
@@ -93,30 +63,30 @@ describe('deals and bot stats over HTTP', () => {
     bots.tp = await createBot('tp', { baseOrderSize: 100, safetyOrderSize: 100, maxSafetyOrders: 2, priceDeviation: 0.5, takeProfit: 0.3 }, 31);
     bots.manual = await createBot('manual', { baseOrderSize: 50, stopLoss: 50 }, 32);
 
-    deals.tpClosed = await trigger(bots.tp);
+    deals.tpClosed = await routeTrigger(app, db, bots.tp, clock);
     for (let hours = 0; hours < 14 * 24 && (await status(deals.tpClosed)) === 'open'; hours++) {
       clock.advance(HOUR);
-      await drive();
+      await settleDeals(app);
     }
     expect(await status(deals.tpClosed)).toBe('closed');
 
     clock.advance(HOUR);
-    deals.manualClosed = await trigger(bots.manual);
+    deals.manualClosed = await routeTrigger(app, db, bots.manual, clock);
     clock.advance(2 * HOUR);
     expect((await app.http('POST', `/deals/${deals.manualClosed}/close`, {})).status).toBe(202);
-    await drive();
+    await settleDeals(app);
     expect(await status(deals.manualClosed)).toBe('closed');
 
     clock.advance(HOUR);
-    deals.manualCanceled = await trigger(bots.manual);
+    deals.manualCanceled = await routeTrigger(app, db, bots.manual, clock);
     expect((await app.http('POST', `/deals/${deals.manualCanceled}/cancel`)).status).toBe(200);
 
     clock.advance(HOUR);
-    deals.tpOpen = await trigger(bots.tp);
+    deals.tpOpen = await routeTrigger(app, db, bots.tp, clock);
     clock.advance(QUARTER);
-    deals.manualOpen = await trigger(bots.manual);
+    deals.manualOpen = await routeTrigger(app, db, bots.manual, clock);
     clock.advance(HOUR);
-    await drive();
+    await settleDeals(app);
   }, 240_000);
 
   it('lists deals newest first, filtered by bot and status, page by page', async () => {

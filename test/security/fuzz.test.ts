@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CcxtExchangeFactory } from '../../src/exchange/index.js';
 import { DOCS_JSON_PATH, DOCS_PATH } from '../../src/openapi/index.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
-import { start, type FakeBinance } from '../support/fake-binance/fake-binance.server.js';
-import { FakeCcxtFactory } from '../support/fake-ccxt-factory.js';
+import { startFundedFakeBinance, type FundedFakeBinance } from '../support/fake-binance/funded-fake-binance.js';
 import { mapBounded, RawHttpClient } from '../support/fuzz-client.js';
 import { fixturesOf, openDeal, RSI_DIP, sampleBodies, sampleQueries, type ExistingIds } from '../support/fuzz-fixtures.js';
 import { fuzzSeed, Rng } from '../support/seeded-random.js';
@@ -32,8 +30,7 @@ const countBy = <T>(items: T[], key: (item: T) => string) =>
   items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [key(item)]: (counts[key(item)] ?? 0) + 1 }), {});
 
 describe('hostile input on every route', () => {
-  let binance: FakeBinance;
-  let factory: FakeCcxtFactory;
+  let binance: FundedFakeBinance;
   let database: TestDatabase;
   let db: Client;
   let app: TestApp;
@@ -56,10 +53,8 @@ describe('hostile input on every route', () => {
   }
 
   beforeAll(async () => {
-    binance = await start({ apiKey: API_KEY, secret: SECRET, balances: { USDT: 10_000, BTC: 0.5 } });
-    binance.state.account.prices.BTCUSDT = 30_000;
     // In this process, under fuzzing load: a generous timeout, so that a slow answer is not taken for an unreachable exchange (502).
-    factory = new FakeCcxtFactory(binance.url, { timeoutMs: 10_000 });
+    binance = await startFundedFakeBinance({ apiKey: API_KEY, secret: SECRET }, 10_000);
     database = await createTestDatabase('security_fuzz');
     db = await connect(database.url);
     app = await startTestApp(
@@ -68,7 +63,7 @@ describe('hostile input on every route', () => {
         SECRETS_KEY: randomBytes(32).toString('hex'), ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '1000000',
       },
       undefined,
-      [{ provide: CcxtExchangeFactory, useValue: factory }],
+      [binance.override],
     );
     client = new RawHttpClient(app.baseUrl, CONCURRENCY);
     routes = routesOf(app.app);
@@ -94,7 +89,6 @@ describe('hostile input on every route', () => {
   afterAll(async () => {
     client?.close();
     await app?.close();
-    await factory?.close();
     await binance?.close();
     await db?.end();
     await database?.drop();

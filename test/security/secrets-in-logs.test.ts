@@ -2,13 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CcxtExchangeFactory } from '../../src/exchange/index.js';
 import { TriggerRouter } from '../../src/notifier/index.js';
 import { OrderPlacer, OrderReconciler } from '../../src/trading/index.js';
 import { TriggerRelay } from '../../src/triggers/index.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
-import { start, type FakeBinance } from '../support/fake-binance/fake-binance.server.js';
-import { FakeCcxtFactory } from '../support/fake-ccxt-factory.js';
+import { startFundedFakeBinance, type FundedFakeBinance } from '../support/fake-binance/funded-fake-binance.js';
 import { RawHttpClient } from '../support/fuzz-client.js';
 import { fireTrigger } from '../support/fuzz-fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -32,8 +30,7 @@ const OTHER_CREDENTIAL_HEADERS = {
 
 describe('secrets never reach the logs', () => {
   const tap = new OutputTap();
-  let binance: FakeBinance;
-  let factory: FakeCcxtFactory;
+  let binance: FundedFakeBinance;
   let database: TestDatabase;
   let db: Client;
   let app: TestApp | undefined;
@@ -61,9 +58,7 @@ describe('secrets never reach the logs', () => {
   }
 
   beforeAll(async () => {
-    binance = await start({ apiKey: API_KEY, secret: SECRET, balances: { USDT: 10_000, BTC: 0.5 } });
-    binance.state.account.prices.BTCUSDT = 30_000;
-    factory = new FakeCcxtFactory(binance.url, { timeoutMs: 5_000 });
+    binance = await startFundedFakeBinance({ apiKey: API_KEY, secret: SECRET }, 5_000);
     database = await createTestDatabase('security_secrets_in_logs');
     db = await connect(database.url);
   });
@@ -71,7 +66,6 @@ describe('secrets never reach the logs', () => {
   afterAll(async () => {
     tap.uninstall();
     await app?.close();
-    await factory?.close();
     await binance?.close();
     await db?.end();
     await database?.drop();
@@ -83,7 +77,7 @@ describe('secrets never reach the logs', () => {
       app = await startTestApp(
         { DATABASE_URL: database.url, MARKET_DATA_SOURCE: 'simulated', LOG_LEVEL: 'debug', LOG_FORMAT: 'json', ADMIN_TOKEN, SECRETS_KEY },
         undefined,
-        [{ provide: CcxtExchangeFactory, useValue: factory }],
+        [binance.override],
       );
       client = new RawHttpClient(app.baseUrl, 4);
       await runFlow();
@@ -112,7 +106,7 @@ describe('secrets never reach the logs', () => {
     await app!.get(TriggerRouter).route(liveTrigger);
     await app!.get(OrderReconciler).runOnce();
     await app!.get(OrderPlacer).idle();
-    expect(binance.count('POST /api/v3/order'), 'an order reached the exchange').toBeGreaterThan(0);
+    expect(binance.server.count('POST /api/v3/order'), 'an order reached the exchange').toBeGreaterThan(0);
     // And one through the outbox, the bus and the notifier's consumer, which log at debug level what they move.
     const quarter = 15 * 60_000;
     const earlier = Math.floor(Date.now() / quarter) * quarter - 3 * quarter;

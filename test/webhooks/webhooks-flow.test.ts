@@ -1,14 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/index.js';
-import type { TriggerFiredV1 } from '../../src/event-bus/index.js';
-import { ExecutorTicker } from '../../src/executors/index.js';
-import { TriggerRouter } from '../../src/notifier/index.js';
-import { DealsService, OrderPlacer, OrderReconciler } from '../../src/trading/index.js';
+import { DealsService } from '../../src/trading/index.js';
 import { DataSource } from 'typeorm';
 import { WebhookDispatcher } from '../../src/webhooks/index.js';
 import { connect, createTestDatabase, type TestDatabase } from '../support/database.js';
+import { routeTrigger, settleDeals } from '../support/deal-flow.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { Receiver, signatureValid, type Received } from './receiver.js';
 
@@ -59,30 +57,10 @@ describe('webhooks on the real deal flow: signed, retried, failed, per account',
     return { id: answer.body.id, secret: answer.body.secret };
   }
 
-  /** A trigger of the bot's condition on the quarter that closed now, routed as the notifier would: the deal it opened. */
+  /** Moves on a quarter first: a trigger is unique per condition and candle, and this bot's triggers all share one condition. */
   async function trigger(): Promise<string> {
     clock.advance(QUARTER);
-    const candleOpenTime = Math.floor(clock.now() / QUARTER) * QUARTER - QUARTER;
-    const fired: TriggerFiredV1 = {
-      triggerId: randomUUID(), conditionId: bot.conditions[0].id, conditionKey: 'k', candleOpenTime, candleCloseTime: candleOpenTime + QUARTER, values: { lhs: 20, rhs: 30, close: null },
-    };
-    await db.query(`INSERT INTO triggers (id, condition_id, candle_open_time, candle_close_time, "values") VALUES ($1, $2, $3, $4, $5)`, [
-      fired.triggerId, fired.conditionId, new Date(candleOpenTime), new Date(fired.candleCloseTime), fired.values,
-    ]);
-    await app.get(TriggerRouter).route(fired);
-    await drive();
-    const [deal] = (await db.query(`SELECT id FROM deals WHERE trigger_id = $1`, [fired.triggerId])).rows;
-    expect(deal, 'the trigger opened a deal').toBeDefined();
-    return deal.id;
-  }
-
-  async function drive(): Promise<void> {
-    for (let round = 0; round < 3; round++) {
-      await app.get(OrderPlacer).idle();
-      await app.get(OrderReconciler).runOnce();
-      await app.get(ExecutorTicker).tick();
-      await app.get(ExecutorTicker).settle();
-    }
+    return routeTrigger(app, db, bot, clock);
   }
 
   const deliveriesOf = async (webhookId: string, query = '', token?: string) => {
@@ -119,11 +97,11 @@ describe('webhooks on the real deal flow: signed, retried, failed, per account',
       const [row] = (await db.query(`SELECT safety_orders_filled FROM deals WHERE id = $1`, [deals.watched])).rows;
       if (row.safety_orders_filled > 0) break;
       clock.advance(HOUR);
-      await drive();
+      await settleDeals(app);
     }
     expect((await db.query(`SELECT safety_orders_filled FROM deals WHERE id = $1`, [deals.watched])).rows[0].safety_orders_filled).toBe(1);
     expect((await app.http('POST', `/deals/${deals.watched}/close`, {})).status).toBe(202);
-    await drive();
+    await settleDeals(app);
     expect((await db.query(`SELECT status FROM deals WHERE id = $1`, [deals.watched])).rows[0].status).toBe('closed');
     clock.advance(HOUR);
     deals.canceled = await trigger();
@@ -183,7 +161,7 @@ describe('webhooks on the real deal flow: signed, retried, failed, per account',
     receiver.answer('/flaky', [500, 503]);
     const dealId = await trigger();
     expect((await app.http('POST', `/deals/${dealId}/close`, {})).status).toBe(202);
-    await drive();
+    await settleDeals(app);
     await dispatcher.dispatchDue();
     expect(receiver.on('/flaky').map((r) => r.json.type)).toEqual(['deal.closed']);
     expect(await dispatcher.dispatchDue(), 'not due before its backoff').toBe(0);

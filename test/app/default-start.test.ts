@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
@@ -81,4 +81,28 @@ describe('the default start, with no database or Redis configured', () => {
     expect(await exit).toBe(0);
     child = undefined;
   }, 180_000);
+
+  it('comes up with the default data folders in a fresh project folder, as root too (the server then runs as "postgres")', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'tbo-fresh-project-'));
+    let fresh: ChildProcess | undefined;
+    let log = '';
+    try {
+      const [port, pgPort] = [await freePort(), await freePort()];
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EVALUATOR_CRON: 'off', LOG_FORMAT: 'json' };
+      fresh = spawn(process.execPath, [resolve(MAIN)], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      fresh.stdout!.on('data', (chunk) => (log += chunk));
+      fresh.stderr!.on('data', (chunk) => (log += chunk));
+      await waitFor(async () => (await request(`http://127.0.0.1:${port}`, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200, 60_000, `health; output so far:\n${log}`);
+      // The token's folder lets others through but not list it; the token itself stays its user's alone.
+      expect(statSync(join(project, '.data')).mode & 0o007).toBe(process.getuid?.() === 0 ? 0o001 : 0);
+      expect(statSync(join(project, '.data', 'admin-token')).mode & 0o777).toBe(0o600);
+      const exit = new Promise<number | null>((done) => fresh!.once('exit', (code) => done(code)));
+      fresh.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      fresh = undefined;
+    } finally {
+      fresh?.kill('SIGKILL');
+      rmSync(project, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -91,7 +91,7 @@ export class BotsService {
     await this.find(id, accountId);
     await this.db.transaction(async (manager) => {
       await manager.update(BotEntity, id, { status: 'stopped', deletedAt: new Date() });
-      await this.registry.unsubscribeAll(manager, id);
+      await this.registry.unsubscribe(manager, id);
     });
     this.logger.log({ botId: id }, 'bot deleted');
   }

@@ -77,7 +77,7 @@ export class RegistryService {
    * Drops the bot's subscriptions (those of `roles` only, when given). A condition left with no subscriber is no
    * longer evaluated (the evaluator reads only subscribed ones).
    */
-  async unsubscribeAll(manager: EntityManager, botId: string, roles?: SubscriptionRole[]): Promise<void> {
+  async unsubscribe(manager: EntityManager, botId: string, roles?: SubscriptionRole[]): Promise<void> {
     const [removed]: [{ ids: string[] }] = await manager.query(
       `WITH removed AS (DELETE FROM subscriptions WHERE bot_id = $1 AND ($2::text[] IS NULL OR role = ANY($2::text[])) RETURNING condition_id)
        SELECT coalesce(array_agg(condition_id), '{}') AS ids FROM removed`,

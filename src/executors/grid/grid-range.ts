@@ -113,7 +113,7 @@ export class GridRangeHandler {
   private async moveRange(manager: EntityManager, bot: BotSnapshot, range: { lowerPrice: number; upperPrice: number }): Promise<void> {
     const wanted = rangeSubscriptions(range).map((s) => ({ role: s.role, definition: normalizeCondition(s.condition, bot, s.field) }));
     // The bot's range rows are dropped, its entry rows kept.
-    await this.registry.unsubscribeAll(manager, bot.id, RANGE_ROLES);
+    await this.registry.unsubscribe(manager, bot.id, RANGE_ROLES);
     const registered = await this.registry.register(manager, wanted.map((w) => w.definition), this.clock.now());
     await this.registry.subscribe(manager, bot.id, registered.map((condition, i) => ({ conditionId: condition.id, role: wanted[i].role })));
   }
